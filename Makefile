@@ -1,0 +1,45 @@
+# fwc — build, run, test. `make run` and `make test` work on a fresh machine.
+SWIFT ?= swift
+BUILD_FLAGS ?=
+FWC_DEBUG = .build/debug/fwc
+FWC_RELEASE = .build/release/fwc
+FUZZ_SECONDS ?= 600
+
+.PHONY: all build release run test check-corpus bench fuzz-pf format lint clean deps
+
+all: build
+
+deps:
+	@command -v $(SWIFT) >/dev/null || { echo "swift toolchain not found on PATH"; exit 1; }
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+# Builds fwc and prints the bundled example ruleset the way `pfctl -nv` would print it.
+run: release
+	$(FWC_RELEASE) check --host examples/host.json examples/pf.conf
+	$(FWC_RELEASE) print --host examples/host.json examples/pf.conf
+
+test: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+# Throughput benchmarks (not part of `make test`).
+bench: release
+	Benchmarks/run.sh $(FWC_RELEASE)
+
+# libFuzzer on the pf parser; FUZZ_SECONDS bounds the run.
+fuzz-pf: deps
+	Fuzz/run.sh pf $(FUZZ_SECONDS)
+
+format:
+	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Fuzz
+
+lint:
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests Fuzz
+
+clean:
+	rm -rf .build .build-*

@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "fwc",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "fwc", targets: ["fwc"]),
+    .library(name: "FirewallIR", targets: ["FirewallIR"]),
+    .library(name: "PFSyntax", targets: ["PFSyntax"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // Source files, locations, diagnostics, host context, well-known names and the IR.
+    .target(name: "FirewallIR"),
+    // pf.conf: lexer, parser, macro/list expansion, pfctl-style printer, lowering to the IR.
+    .target(name: "PFSyntax", dependencies: ["FirewallIR"]),
+    // The command line.
+    .executableTarget(
+      name: "fwc",
+      dependencies: [
+        "FirewallIR", "PFSyntax",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "FirewallIRTests", dependencies: ["FirewallIR"]),
+    .testTarget(name: "PFSyntaxTests", dependencies: ["PFSyntax", "FirewallIR"]),
+    .testTarget(name: "fwcTests", dependencies: ["fwc"]),
+  ]
+)

@@ -1,0 +1,284 @@
+/// The intermediate representation every front end lowers into and every analysis reads.
+///
+/// A `Ruleset` is a list of `Rule`s plus the evaluation model that orders them. Matches are
+/// values over packet header fields; what a rule does is its `Action` plus optional state,
+/// logging and translation. Every rule keeps the source locations it came from.
+
+/// The source language of a ruleset.
+public enum Language: String, Sendable, CaseIterable {
+  case pf, ipfw, ipf
+}
+
+/// How a language picks the rule that decides a packet.
+public enum EvaluationModel: String, Sendable {
+  /// pf and ipfilter: the last matching rule decides, unless a matching rule is `quick`.
+  case lastMatchUnlessQuick
+  /// ipfw: the first matching rule in number order decides.
+  case firstMatch
+}
+
+/// Where a rule is evaluated.
+public enum Phase: String, Sendable {
+  /// Address and port translation, before filtering (pf `nat`/`rdr`/`binat`, ipnat).
+  case translation
+  /// Packet filtering.
+  case filter
+  /// Normalisation (pf `scrub`), which never decides a verdict.
+  case normalization
+  /// Layer-2 rules (pf `ether`).
+  case ethernet
+}
+
+public enum Direction: String, Sendable { case `in`, out }
+
+/// Comparison operators on ports, user and group ids.
+public enum RangeOperator: String, Sendable {
+  case equal = "="
+  case notEqual = "!="
+  case less = "<"
+  case lessOrEqual = "<="
+  case greater = ">"
+  case greaterOrEqual = ">="
+  /// `a:b`, inclusive range.
+  case inclusiveRange = ":"
+  /// `a >< b`, exclusive of both ends.
+  case exclusiveRange = "><"
+  /// `a <> b`, outside the range.
+  case outsideRange = "<>"
+
+  /// Whether `value` satisfies `op` with operands `a` and `b`.
+  public func matches(_ value: UInt32, _ a: UInt32, _ b: UInt32) -> Bool {
+    switch self {
+    case .equal: return value == a
+    case .notEqual: return value != a
+    case .less: return value < a
+    case .lessOrEqual: return value <= a
+    case .greater: return value > a
+    case .greaterOrEqual: return value >= a
+    case .inclusiveRange: return value >= a && value <= b
+    case .exclusiveRange: return value > a && value < b
+    case .outsideRange: return value < a || value > b
+    }
+  }
+}
+
+/// A comparison such as `port = 22` or `port 1024:2048`.
+public struct RangeMatch: Hashable, Sendable {
+  public var op: RangeOperator
+  public var low: UInt32
+  public var high: UInt32
+
+  public init(_ op: RangeOperator, _ low: UInt32, _ high: UInt32 = 0) {
+    self.op = op
+    self.low = low
+    self.high = high
+  }
+
+  public func matches(_ v: UInt32) -> Bool { op.matches(v, low, high) }
+}
+
+/// One term of an address match.
+public enum AddressTerm: Hashable, Sendable {
+  /// Every address.
+  case any
+  /// A network or host.
+  case network(IPNetwork)
+  /// An address range `a - b`, inclusive.
+  case range(IPAddress, IPAddress)
+  /// A named table (pf table, ipfw table, ippool).
+  case table(String)
+  /// The addresses of an interface or group, resolved when the rule is evaluated;
+  /// `modifier` is `network`, `broadcast`, `peer`, `0` or nil. `prefix` narrows each address.
+  case interface(name: String, modifier: String?, prefix: Int?)
+  /// Packets for which the route lookup fails (`no-route`).
+  case noRoute
+  /// Packets that fail a unicast reverse-path check (`urpf-failed`).
+  case urpfFailed
+}
+
+/// A match on the source or destination address, possibly negated.
+public struct AddressMatch: Hashable, Sendable {
+  public var terms: [AddressTerm]
+  public var negated: Bool
+
+  public init(_ terms: [AddressTerm], negated: Bool = false) {
+    self.terms = terms
+    self.negated = negated
+  }
+
+  public static let any = AddressMatch([.any])
+
+  public var isAny: Bool { !negated && terms == [.any] }
+}
+
+/// TCP flags as bits F S R P A U E W (bit 0 = FIN).
+public struct TCPFlagsMatch: Hashable, Sendable {
+  /// The flags that must be set, among `mask`.
+  public var set: UInt8
+  /// The flags examined.
+  public var mask: UInt8
+
+  public init(set: UInt8, mask: UInt8) {
+    self.set = set
+    self.mask = mask
+  }
+}
+
+/// Everything a rule compares in a packet. A nil field matches every packet.
+public struct Match: Hashable, Sendable {
+  public var family: AddressFamily?
+  /// IP protocol numbers; nil for any.
+  public var protocols: [UInt8]?
+  public var source: AddressMatch = .any
+  public var destination: AddressMatch = .any
+  public var sourcePort: RangeMatch?
+  public var destinationPort: RangeMatch?
+  public var direction: Direction?
+  /// Interface or group name, and whether it is negated.
+  public var interface: String?
+  public var interfaceNegated = false
+  public var tcpFlags: TCPFlagsMatch?
+  public var icmpType: UInt8?
+  public var icmpCode: UInt8?
+  public var tos: UInt8?
+  public var user: RangeMatch?
+  public var group: RangeMatch?
+  /// A tag the packet must (or, negated, must not) carry.
+  public var tagged: String?
+  public var taggedNegated = false
+  /// Only fragments.
+  public var fragment = false
+  /// Match only a share of packets (0 < p < 1).
+  public var probability: Double?
+  /// Fields the IR records but the analyses treat as opaque (OS fingerprints, received-on …).
+  public var opaque: [String] = []
+
+  public init() {}
+}
+
+/// What a rule does to a packet it decides.
+public enum Action: Hashable, Sendable {
+  case pass
+  /// Block, with how: drop silently, or answer with a TCP reset or an ICMP error.
+  case block(BlockReply)
+  /// Mark or translate without deciding (pf `match`, ipfw `count`).
+  case match
+  /// Continue at another rule (ipfw `skipto N`, ipf `skip N`).
+  case skip(to: Int)
+  /// Evaluate a sub-ruleset in place (pf anchor, ipf group, ipfw call).
+  case call(String)
+  /// Translation rules: `nat`, `rdr`, `binat` and their `no` forms.
+  case translate(TranslationKind, negated: Bool)
+}
+
+public enum BlockReply: Hashable, Sendable {
+  case drop
+  case returnRST
+  case returnICMP
+  /// pf `return`: RST for TCP, ICMP unreachable otherwise.
+  case returnAny
+}
+
+public enum TranslationKind: String, Hashable, Sendable {
+  case nat, rdr, binat
+}
+
+/// Address translation attached to a rule.
+public struct Translation: Hashable, Sendable {
+  public var kind: TranslationKind
+  /// Target addresses (a pool).
+  public var targets: [AddressTerm]
+  /// Target port or port range, if any.
+  public var portLow: UInt16?
+  public var portHigh: UInt16?
+  /// Pool selection: round-robin, random, source-hash, bitmask.
+  public var pool: String?
+  /// Other options (sticky-address, static-port, …) in source spelling.
+  public var options: [String] = []
+
+  public init(kind: TranslationKind, targets: [AddressTerm]) {
+    self.kind = kind
+    self.targets = targets
+  }
+}
+
+/// Stateful inspection requested by a rule.
+public enum StateMode: String, Hashable, Sendable {
+  case none, keep, modulate, synproxy
+}
+
+/// One rule of a ruleset.
+public struct Rule: Hashable, Sendable {
+  public var phase: Phase
+  public var match: Match
+  public var action: Action
+  /// pf/ipf `quick`: stop evaluating when this rule matches.
+  public var quick: Bool
+  public var state: StateMode
+  public var log: Bool
+  public var translation: [Translation]
+  /// Tag set on matching packets.
+  public var tag: String?
+  /// Features that no analysis models (queues, route-to, labels …), by keyword, so that a
+  /// translation can report what it cannot carry.
+  public var features: [String]
+  /// Where the rule comes from: the user's lines, through macro and list expansion.
+  public var origin: [SourceLocation]
+  /// The rule's number in its language (ipfw rule number, pf rule index).
+  public var number: Int?
+
+  public init(
+    phase: Phase, match: Match, action: Action, quick: Bool = false, state: StateMode = .none,
+    log: Bool = false, translation: [Translation] = [], tag: String? = nil, features: [String] = [],
+    origin: [SourceLocation], number: Int? = nil
+  ) {
+    self.phase = phase
+    self.match = match
+    self.action = action
+    self.quick = quick
+    self.state = state
+    self.log = log
+    self.translation = translation
+    self.tag = tag
+    self.features = features
+    self.origin = origin
+    self.number = number
+  }
+}
+
+/// A named set of addresses.
+public struct Table: Hashable, Sendable {
+  public var name: String
+  public var entries: [AddressTerm]
+  /// Entries excluded from the table (`!addr`).
+  public var excluded: [AddressTerm]
+  /// Files the table is loaded from at run time, unknown to fwc.
+  public var files: [String]
+  public var origin: SourceLocation?
+
+  public init(name: String, entries: [AddressTerm], excluded: [AddressTerm] = [], files: [String] = [], origin: SourceLocation?) {
+    self.name = name
+    self.entries = entries
+    self.excluded = excluded
+    self.files = files
+    self.origin = origin
+  }
+}
+
+/// A whole ruleset in the IR: rules in evaluation order, tables, and nested rulesets (anchors,
+/// groups, call targets) by name.
+public struct Ruleset: Hashable, Sendable {
+  public var language: Language
+  public var evaluation: EvaluationModel
+  public var rules: [Rule]
+  public var tables: [String: Table]
+  public var subrulesets: [String: [Rule]]
+
+  public init(language: Language, evaluation: EvaluationModel, rules: [Rule] = [], tables: [String: Table] = [:], subrulesets: [String: [Rule]] = [:]) {
+    self.language = language
+    self.evaluation = evaluation
+    self.rules = rules
+    self.tables = tables
+    self.subrulesets = subrulesets
+  }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+
+/// Runs the command line and maps failures onto fwc's exit codes: 0 clean, 1 findings,
+/// 2 when the command itself could not run.
+@main
+enum Entry {
+  static func main() {
+    do {
+      var command = try Fwc.parseAsRoot()
+      try command.run()
+    } catch let code as ExitCode {
+      exit(code.rawValue)
+    } catch {
+      if Fwc.exitCode(for: error) == .success { Fwc.exit(withError: error) }
+      FileHandle.standardError.write(Data((Fwc.fullMessage(for: error) + "\n").utf8))
+      exit(2)
+    }
+  }
+}
+
+/// The `fwc` command.
+struct Fwc: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "fwc",
+    abstract: "A compiler for BSD firewall rulesets (pf, ipfw, ipfilter).",
+    discussion: """
+      fwc reads pf.conf rulesets exactly as pfctl does and prints them as `pfctl -nv` would, \
+      reporting every error with its file, line and column.
+
+      Exit codes: 0 clean, 1 errors found, 2 the command could not run.
+      """,
+    subcommands: [CheckCommand.self, PrintCommand.self])
+}
+
+/// A failure that stops a command before it can look at the rules (exit code 2).
+struct CommandFailure: Error, CustomStringConvertible {
+  var description: String
+}
