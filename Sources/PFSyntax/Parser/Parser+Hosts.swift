@@ -149,6 +149,7 @@ extension PFParser {
     }
     let interfaces: [HostContext.Interface]
     if name == "self" {
+      if hostContext.interfaces.isEmpty { return nil }
       interfaces = hostContext.interfaces
     } else if let i = hostContext.interface(named: name) {
       interfaces = [i]
@@ -194,7 +195,7 @@ extension PFParser {
         out.append(h)
       }
     }
-    return out
+    return out.isEmpty ? nil : out
   }
 
   /// `em0`, `em0:network`, `self`: names that are interfaces on a real host.

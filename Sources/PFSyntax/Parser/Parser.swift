@@ -37,7 +37,8 @@ public struct PFParser {
   ) -> Result {
     var p = PFParser(file: file, host: host, readFile: readFile)
     p.parseAll()
-    return Result(config: p.config, diagnostics: p.lex.diagnostics.all + p.diags.all, files: p.lex.files)
+    p.drainLexerDiagnostics()
+    return Result(config: p.config, diagnostics: p.diags.all, files: p.lex.files)
   }
 
   init(file: SourceFile, host: HostContext, readFile: @escaping (String) -> SourceFile?) {
@@ -153,13 +154,21 @@ public struct PFParser {
         try statement()
       } catch {
         lex.skipLine()
+        drainLexerDiagnostics()
         continue
       }
+      drainLexerDiagnostics()
       if diags.errorCount + lex.diagnostics.errorCount > errorsBefore {
         // An error inside the statement (e.g. an undefined macro): drop the rest of the line.
         if peek().kind != .newline { lex.skipLine() }
       }
     }
+  }
+
+  /// Moves the lexer's diagnostics into the parser's, keeping them in reading order.
+  mutating func drainLexerDiagnostics() {
+    for d in lex.diagnostics.all { diags.append(d) }
+    lex.diagnostics = DiagnosticBag()
   }
 
   mutating func statement() throws {

@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+
+/// End-to-end tests of the `fwc` binary.
+final class CLITests: XCTestCase {
+  var fwc: URL {
+    // The test bundle sits beside the built products.
+    var dir = Bundle(for: CLITests.self).bundleURL
+    while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("fwc").path), dir.path != "/" {
+      dir.deleteLastPathComponent()
+    }
+    return dir.appendingPathComponent("fwc")
+  }
+
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil) throws -> (code: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = fwc
+    p.arguments = args
+    if let cwd { p.currentDirectoryURL = cwd }
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    let inPipe = Pipe()
+    p.standardInput = inPipe
+    try p.run()
+    if let s = stdin { inPipe.fileHandleForWriting.write(Data(s.utf8)) }
+    try inPipe.fileHandleForWriting.close()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+  }
+
+  func tempFile(_ text: String, name: String = "rules.conf") throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwc-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let url = dir.appendingPathComponent(name)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url
+  }
+
+  func testPrintsTheBundledExample() throws {
+    let r = try run(["print", "--host", "examples/host.json", "examples/pf.conf"], cwd: root)
+    XCTAssertEqual(r.code, 0, r.err)
+    XCTAssertTrue(r.out.contains("nat on em0 inet from <containers> to any -> (em0) round-robin\n"))
+    XCTAssertTrue(r.out.contains("pass in on em0 inet6 proto tcp from any to 2001:db8::5 port = https flags S/SA keep state\n"))
+    XCTAssertEqual(r.err, "")
+  }
+
+  func testCheckExitCodes() throws {
+    let good = try tempFile("pass in proto tcp to port 22\n")
+    XCTAssertEqual(try run(["check", good.path]).code, 0)
+    let bad = try tempFile("pass in\nblock frob\n")
+    let r = try run(["check", bad.path])
+    XCTAssertEqual(r.code, 1)
+    XCTAssertTrue(r.err.hasPrefix("\(bad.path):2:7: error: syntax error"), r.err)
+    XCTAssertTrue(r.err.contains("\n  block frob\n        ^\n"), r.err)
+    XCTAssertEqual(r.out, "")
+  }
+
+  func testCannotRunExitsTwo() throws {
+    XCTAssertEqual(try run(["check", "/nonexistent/pf.conf"]).code, 2)
+    XCTAssertEqual(try run(["print", "--from", "cobol", "x"]).code, 2)
+    XCTAssertEqual(try run(["frobnicate"]).code, 2)
+    let bad = try tempFile("{not json", name: "host.json")
+    let rules = try tempFile("pass\n")
+    XCTAssertEqual(try run(["print", "--host", bad.path, rules.path]).code, 2)
+  }
+
+  func testStandardInputAndKindPrefix() throws {
+    let r = try run(["print", "pf:-"], stdin: "ports = \"{ 80 443 }\"\npass proto tcp to port $ports\n")
+    XCTAssertEqual(r.code, 0, r.err)
+    XCTAssertEqual(
+      r.out,
+      "ports = \"{ 80 443 }\"\npass proto tcp from any to any port = http flags S/SA keep state\npass proto tcp from any to any port = https flags S/SA keep state\n")
+    let e = try run(["check", "-"], stdin: "pass on\n")
+    XCTAssertEqual(e.code, 1)
+    XCTAssertTrue(e.err.hasPrefix("stdin:1:8: error:"), e.err)
+  }
+
+  func testHelpIsAvailable() throws {
+    let r = try run(["--help"])
+    XCTAssertEqual(r.code, 0)
+    XCTAssertTrue(r.out.contains("check"))
+    XCTAssertTrue(r.out.contains("print"))
+    let p = try run(["print", "--help"])
+    XCTAssertTrue(p.out.contains("--host"))
+  }
+
+  func testPrintWritesNothingOnError() throws {
+    let bad = try tempFile("pass\npass from 10.0.0.1 port 9:1\n")
+    let r = try run(["print", bad.path])
+    XCTAssertEqual(r.code, 1)
+    XCTAssertEqual(r.out, "")
+    XCTAssertTrue(r.err.contains("invalid port range"))
+  }
+}
