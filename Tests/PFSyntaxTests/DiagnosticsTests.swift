@@ -63,4 +63,15 @@ final class DiagnosticsTests: XCTestCase {
     XCTAssertFalse(pf("label = \"abc\n").diagnostics.isEmpty)
     XCTAssertFalse(pf("anchor \"a\" {\npass\n").diagnostics.isEmpty)
   }
+
+  func testAnErrorFoundAfterTheLineEndsDoesNotSwallowTheNextLine() {
+    let r = PFParser.parse(SourceFile(name: "t", text: "pass inet from 2001:db8::1 to any\npass out all\nblock frob\n"), host: .empty)
+    XCTAssertEqual(r.diagnostics.map { "\($0.location!.line): \($0.message)" }, ["1: rule expands to no valid combination", "3: syntax error (unexpected 'frob')"])
+    XCTAssertEqual(r.config.main.filter.count, 1)
+  }
+
+  func testLoneBangIsNotAnOperator() {
+    XCTAssertFalse(pf("pass proto tcp to port ! 80\n").diagnostics.isEmpty)
+    XCTAssertEqual(pf("pass proto tcp to port != 80\n").print, "pass proto tcp from any to any port != http flags S/SA keep state\n")
+  }
 }

@@ -160,4 +160,28 @@ final class ParserTests: XCTestCase {
     let r = PFParser.parse(SourceFile(name: "o.conf", text: "hosts = \"{ 10.0.0.1 10.0.0.2 }\"\n\npass from $hosts\n"), host: .empty)
     XCTAssertEqual(r.config.main.filter.map { "\($0.origin)" }, ["o.conf:3:1", "o.conf:3:1"])
   }
+
+  func testIncludeOnTheLastLineWithoutNewline() {
+    let main = SourceFile(name: "main.conf", text: "pass in\ninclude \"inc.conf\"")
+    let inc = SourceFile(name: "inc.conf", text: "block\n")
+    let r = PFParser.parse(main, host: .empty) { $0 == "inc.conf" ? inc : nil }
+    XCTAssertEqual(PFPrinter.print(r.config), "pass in all flags S/SA keep state\nblock drop all\n")
+  }
+
+  func testProbabilityAsPercentOrFraction() {
+    check("pass probability 0.25\npass probability 12.5%\n", "pass all flags S/SA keep state probability 25%\npass all flags S/SA keep state probability 12.5%\n")
+    XCTAssertFalse(pf("pass probability 20\n").diagnostics.isEmpty)
+  }
+
+  func testOptionalCommasAsPfctl() {
+    check(
+      "pass proto tcp keep state (max 10 no-sync) queue (a b)\n",
+      "pass proto tcp all flags S/SA keep state (max 10, no-sync) queue(a, b)\n")
+  }
+
+  func testSourceHashDoesNotSwallowKeywords() {
+    check(
+      "pass in route-to (em1 198.51.100.9) source-hash inet proto tcp\n",
+      "pass in route-to (em1 198.51.100.9) source-hash 0x00000000000000000000000000000000 inet proto tcp all flags S/SA keep state\n")
+  }
 }

@@ -120,6 +120,9 @@ public struct Lexer {
     return lex()
   }
 
+  /// Forgets lexed but unread tokens (an end of file seen before an `include` is spliced in).
+  public mutating func discardLookahead() { lookahead.removeAll() }
+
   /// Skips to the end of the current line (error recovery).
   public mutating func skipLine() {
     while true {
@@ -197,6 +200,7 @@ public struct Lexer {
             diagnostics.error("reached end of file while parsing quoted string", at: loc)
             return Token(kind: .eof, text: "", location: loc)
           }
+          if q == 0x0A { continue }
           if q == UInt8(ascii: "\\") {
             guard let n = getc(quoted: true) else { break }
             if n.0 == quote {

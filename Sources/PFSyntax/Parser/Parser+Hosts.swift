@@ -235,8 +235,9 @@ extension PFParser {
       next()
       return .equal
     case UInt8(ascii: "!"):
+      guard lex.peek2().isPunct(UInt8(ascii: "=")) else { return nil }
       next()
-      _ = acceptPunct("=")
+      next()
       return .notEqual
     case UInt8(ascii: "<"):
       next()

@@ -197,11 +197,13 @@ extension PFParser {
     next()
     var opts: [String] = []
     if acceptPunct("(") {
-      while !acceptPunct(")") {
+      var depth = 1
+      while depth > 0 {
         if peek().kind == .newline || peek().kind == .eof { throw syntaxError(peek()) }
         let o = next()
-        if o.isPunct(UInt8(ascii: ",")) { continue }
-        opts.append(o.text)
+        if o.isPunct(UInt8(ascii: "(")) { depth += 1 }
+        if o.isPunct(UInt8(ascii: ")")) { depth -= 1 }
+        if depth == 1, o.kind == .word { opts.append(o.text) }
       }
     }
     return (t.text, opts)
@@ -231,7 +233,8 @@ extension PFParser {
       default: break
       }
     }
-    guard let v = Double(s) else { throw error("unknown unit \(t.text)", at: t.location) }
+    guard let v = Double(s), v.isFinite, v >= 0 else { throw error("unknown unit \(t.text)", at: t.location) }
+    guard v * mult < 1e15 else { throw error("bandwidth too large: \(t.text)", at: t.location) }
     return (v * mult, nil)
   }
 

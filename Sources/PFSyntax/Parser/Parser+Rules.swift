@@ -102,7 +102,8 @@ extension PFParser {
       var v6: UInt16 = 1 << 8 | 4
       if acceptPunct("(") {
         v4 = try icmpReturnCode(v6: false)
-        if acceptPunct(",") { v6 = try icmpReturnCode(v6: true) }
+        _ = acceptPunct(",")
+        if !peek().isPunct(UInt8(ascii: ")")) { v6 = try icmpReturnCode(v6: true) }
         try expectPunct(")")
       }
       r.blockPolicy = .returnICMP(v4: v4, v6: v6)
@@ -228,7 +229,7 @@ extension PFParser {
               throw error("hash key must be 128 bits long", at: k.location)
             }
             pool.key = hex.lowercased()
-          } else if k.kind == .word || k.kind == .quoted, !["sticky-address", "static-port", "prefer-ipv6-nexthop", "endpoint-independent", "map-e-portset"].contains(k.text) {
+          } else if k.kind == .quoted || (k.kind == .word && !PFParser.keywords.contains(k.text)) {
             next()
             pool.key = md5Hex(k.text)
           }
@@ -300,7 +301,7 @@ extension PFParser {
   mutating func filterOptions(_ spec: inout RuleSpec) throws {
     while true {
       let t = peek()
-      if t.kind == .newline || t.kind == .eof || t.isPunct(UInt8(ascii: "{")) { return }
+      if t.kind == .newline || t.kind == .eof || t.isPunct(UInt8(ascii: "{")) || t.isPunct(UInt8(ascii: "}")) { return }
       if t.isPunct(UInt8(ascii: "!")) {
         next()
         if accept("tagged") {
@@ -368,7 +369,8 @@ extension PFParser {
         next()
         if acceptPunct("(") {
           spec.rule.queue = try string().text
-          if acceptPunct(",") { spec.rule.priorityQueue = try string().text }
+          _ = acceptPunct(",")
+          if !peek().isPunct(UInt8(ascii: ")")) { spec.rule.priorityQueue = try string().text }
           try expectPunct(")")
         } else {
           spec.rule.queue = try string().text
@@ -406,8 +408,8 @@ extension PFParser {
         if accept("prio") {
           if acceptPunct("(") {
             let a = try number()
-            try expectPunct(",")
-            let b = try number()
+            _ = acceptPunct(",")
+            let b = peek().isPunct(UInt8(ascii: ")")) ? a : try number()
             try expectPunct(")")
             guard (0...7).contains(a), (0...7).contains(b) else { throw error("prio must be 0 - 7", at: t.location) }
             spec.rule.setPrio = (Int(a), Int(b))
@@ -543,14 +545,14 @@ extension PFParser {
     return UInt8(v)
   }
 
+  /// `probability 20%` or a fraction `probability 0.2`, as pfctl reads it.
   mutating func probability() throws -> UInt32 {
     let t = try stringOrNumber()
     var s = Substring(t.text)
-    if s.hasSuffix("%") { s = s.dropLast() } else if t.kind != .number {
-      throw error("invalid probability: \(t.text)", at: t.location)
-    }
-    guard var p = Double(s) else { throw error("invalid probability: \(t.text)", at: t.location) }
-    if t.text.hasSuffix("%") || t.kind == .number { p /= 100 }
+    let percent = s.hasSuffix("%")
+    if percent { s = s.dropLast() }
+    guard var p = Double(s), p.isFinite else { throw error("invalid probability: \(t.text)", at: t.location) }
+    if percent { p *= 0.01 }
     guard p >= 0, p <= 1 else { throw error("invalid probability: \(t.text)", at: t.location) }
     return UInt32(p * Double(UInt32.max))
   }
@@ -666,7 +668,9 @@ extension PFParser {
         o.timeouts.append((t.text, UInt32(try positive())))
       }
       skipNewlines()
-    } while acceptPunct(",")
+      _ = acceptPunct(",")
+      skipNewlines()
+    } while !peek().isPunct(UInt8(ascii: ")"))
     try expectPunct(")")
     // Per-source limits imply rule source tracking; a bare `source-track` is global otherwise.
     if o.sourceTrack == nil || o.sourceTrack == "" {

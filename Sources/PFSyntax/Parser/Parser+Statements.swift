@@ -230,10 +230,14 @@ extension PFParser {
       }
       if acceptPunct("{") {
         protos = []
+        skipNewlines()
         while !acceptPunct("}") {
+          if peek().kind == .eof { throw syntaxError(peek()) }
           protos.append(try one(&self))
           _ = acceptPunct(",")
+          skipNewlines()
         }
+        if protos.isEmpty { throw error("empty protocol list") }
       } else {
         protos = [try one(&self)]
       }
@@ -319,10 +323,14 @@ extension PFParser {
     }
     if acceptPunct("{") {
       var out: [PFMAC?] = []
+      skipNewlines()
       while !acceptPunct("}") {
+        if peek().kind == .eof { throw syntaxError(peek()) }
         out.append(try one(&self))
         _ = acceptPunct(",")
+        skipNewlines()
       }
+      if out.isEmpty { throw error("empty MAC address list") }
       return out
     }
     return [try one(&self)]
@@ -353,6 +361,7 @@ extension PFParser {
     while peek().kind != .newline && peek().kind != .eof {
       let t = next()
       if t.isPunct(UInt8(ascii: "/")) {
+        guard !words.isEmpty else { throw syntaxError(t) }
         words[words.count - 1] += "/"
         let n = try number()
         words[words.count - 1] += "\(n)"

@@ -18,6 +18,8 @@ public struct PFParser {
   var statementStart = SourceLocation(file: "", line: 1, column: 1)
   /// The `->` pool of the translation rule being read.
   var pendingTranslation: PoolSpec? = nil
+  /// Whether the statement being read has consumed the end of its line.
+  var lineEnded = false
   /// Scheduler of each interface with an `altq` line.
   var altqSchedulers: [String: String] = [:]
   /// Scheduler of each queue named by an `altq` or parent `queue` line.
@@ -129,9 +131,13 @@ public struct PFParser {
     let t = peek()
     if t.kind == .newline {
       next()
+      lineEnded = true
       return
     }
-    if t.kind == .eof || t.isPunct(UInt8(ascii: "}")) { return }
+    if t.kind == .eof || t.isPunct(UInt8(ascii: "}")) {
+      lineEnded = true
+      return
+    }
     throw syntaxError(t)
   }
 
@@ -149,19 +155,14 @@ public struct PFParser {
         continue
       }
       statementStart = t.location
-      let errorsBefore = diags.errorCount + lex.diagnostics.errorCount
+      lineEnded = false
       do {
         try statement()
       } catch {
-        lex.skipLine()
-        drainLexerDiagnostics()
-        continue
+        // Drop the rest of the statement's line unless the statement already consumed it.
+        if !lineEnded { lex.skipLine() }
       }
       drainLexerDiagnostics()
-      if diags.errorCount + lex.diagnostics.errorCount > errorsBefore {
-        // An error inside the statement (e.g. an undefined macro): drop the rest of the line.
-        if peek().kind != .newline { lex.skipLine() }
-      }
     }
   }
 
@@ -235,7 +236,12 @@ public struct PFParser {
     guard let f = file else {
       throw error("cannot open include file \(name.text)", at: name.location, id: "pf-include")
     }
-    try endOfLine()
+    if peek().kind == .eof {
+      lex.discardLookahead()
+      lineEnded = true
+    } else {
+      try endOfLine()
+    }
     lex.push(file: f)
   }
 

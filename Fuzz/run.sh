@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds a libFuzzer binary for one parser and runs it for a bounded time.
+#   Fuzz/run.sh pf 600
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:-pf}
+seconds=${2:-600}
+case $target in
+  pf) main=Fuzz/PFParserFuzz/main.swift; modules=(FirewallIR PFSyntax) ;;
+  *) echo "unknown fuzz target: $target" >&2; exit 2 ;;
+esac
+out=.build-fuzz
+mkdir -p "$out/obj" "$out/corpus-$target" fuzz-artifacts
+sources=()
+for m in "${modules[@]}"; do
+  srcs=$(find "Sources/$m" -name '*.swift' | sort)
+  swiftc -parse-as-library -module-name "$m" -emit-module -emit-module-path "$out/obj/$m.swiftmodule" \
+    -I "$out/obj" -sanitize=fuzzer,address -parse-as-library -O -g \
+    -c $srcs -wmo -o "$out/obj/$m.o" -enable-testing
+done
+swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$out/obj" "$main" "$out"/obj/*.o -o "$out/fuzz-$target"
+# Seed with the corpus and the examples when present.
+for f in ../shared/corpus/pf/pfctl-tests/*.in ../shared/corpus/pf/examples/* examples/pf.conf; do
+  [ -f "$f" ] && cp "$f" "$out/corpus-$target/" 2>/dev/null || true
+done
+"$out/fuzz-$target" "$out/corpus-$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+  -artifact_prefix=fuzz-artifacts/ -print_final_stats=1 2>&1 | tail -25
