@@ -12,11 +12,23 @@ public enum AddressFamily: UInt8, Sendable, Hashable, Codable {
 /// An IPv4 or IPv6 address. IPv4 addresses are kept in the low 32 bits.
 public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
   public var family: AddressFamily
-  public var value: UInt128
+  /// The address bits, kept as two halves so that the type needs only 8-byte alignment.
+  private var high: UInt64
+  private var low: UInt64
 
   public init(family: AddressFamily, value: UInt128) {
     self.family = family
-    self.value = value
+    self.high = UInt64(truncatingIfNeeded: value >> 64)
+    self.low = UInt64(truncatingIfNeeded: value)
+  }
+
+  /// The address as a 128-bit number (IPv4 in the low 32 bits).
+  public var value: UInt128 {
+    get { UInt128(high) << 64 | UInt128(low) }
+    set {
+      high = UInt64(truncatingIfNeeded: newValue >> 64)
+      low = UInt64(truncatingIfNeeded: newValue)
+    }
   }
 
   public static func < (a: IPAddress, b: IPAddress) -> Bool {
@@ -72,65 +84,98 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
   /// Parses a network in the loose form inet_net_pton accepts before a `/`: `10`, `10.1`, `10.1.2`,
   /// `10.1.2.3` (missing parts are zero).
   public static func parseV4Network(_ s: Substring) -> IPAddress? {
-    let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-    guard (1...4).contains(parts.count) else { return nil }
-    var v: UInt32 = 0
-    for i in 0..<4 {
-      var octet: UInt32 = 0
-      if i < parts.count {
-        guard !parts[i].isEmpty, parts[i].count <= 3, let n = UInt32(parts[i]), n <= 255 else { return nil }
-        octet = n
+    var octets: [UInt32] = []
+    var cur: UInt32 = 0
+    var digits = 0
+    for b in s.utf8 {
+      if b == UInt8(ascii: ".") {
+        guard digits > 0, octets.count < 3 else { return nil }
+        octets.append(cur)
+        cur = 0
+        digits = 0
+      } else if b >= 0x30 && b <= 0x39 {
+        cur = cur * 10 + UInt32(b - 0x30)
+        digits += 1
+        guard digits <= 3, cur <= 255 else { return nil }
+      } else {
+        return nil
       }
-      v = v << 8 | octet
     }
+    guard digits > 0 else { return nil }
+    octets.append(cur)
+    var v: UInt32 = 0
+    for i in 0..<4 { v = v << 8 | (i < octets.count ? octets[i] : 0) }
     return IPAddress(family: .inet, value: UInt128(v))
   }
 
   /// Parses an IPv6 address (RFC 4291 text forms, with an optional trailing dotted quad).
   /// A `%scope` suffix is not accepted here.
   public static func parseV6(_ s: Substring) -> IPAddress? {
-    var str = s
-    var tailV4: UInt32? = nil
-    if let lastColon = str.lastIndex(of: ":"), str[lastColon...].contains(".") {
-      guard let v4 = parseV4(str[str.index(after: lastColon)...]) else { return nil }
-      tailV4 = UInt32(v4.value)
-      str = str[...lastColon]
-      if str.hasSuffix("::") == false { str = str.dropLast() }
+    let b = Array(s.utf8)
+    let n = b.count
+    guard n >= 2 else { return nil }
+    var words: [UInt16] = []
+    words.reserveCapacity(8)
+    var doubleAt = -1
+    var i = 0
+    let colon = UInt8(ascii: ":")
+    if b[0] == colon {
+      guard b[1] == colon else { return nil }
+      doubleAt = 0
+      i = 2
     }
-    let maxGroups = tailV4 == nil ? 8 : 6
-    var head: [UInt16] = []
-    var tail: [UInt16] = []
-    var sawDouble = false
-    if let range = str.range(of: "::") {
-      sawDouble = true
-      let left = str[..<range.lowerBound]
-      let right = str[range.upperBound...]
-      if right.contains("::") { return nil }
-      guard let l = groups(left), let r = groups(right) else { return nil }
-      head = l
-      tail = r
-      if head.count + tail.count > maxGroups - 1 { return nil }
+    while i < n {
+      var j = i
+      var value = 0
+      while j < n, let h = hexValue(b[j]) {
+        value = value * 16 + h
+        j += 1
+        if j - i > 4 { break }
+      }
+      if j < n && b[j] == UInt8(ascii: ".") {
+        guard words.count <= 6, let v4 = parseV4(Substring(String(decoding: b[i..<n], as: UTF8.self))) else {
+          return nil
+        }
+        words.append(UInt16(truncatingIfNeeded: v4.value >> 16))
+        words.append(UInt16(truncatingIfNeeded: v4.value))
+        i = n
+        break
+      }
+      guard j > i, j - i <= 4 else { return nil }
+      words.append(UInt16(value))
+      if j == n {
+        i = n
+        break
+      }
+      guard b[j] == colon else { return nil }
+      if j + 1 < n && b[j + 1] == colon {
+        guard doubleAt < 0 else { return nil }
+        doubleAt = words.count
+        i = j + 2
+      } else {
+        i = j + 1
+        guard i < n else { return nil }
+      }
+    }
+    if doubleAt >= 0 {
+      guard words.count <= 7 else { return nil }
+      words.insert(contentsOf: [UInt16](repeating: 0, count: 8 - words.count), at: doubleAt)
     } else {
-      guard let g = groups(str) else { return nil }
-      head = g
-      if head.count != maxGroups { return nil }
+      guard words.count == 8 else { return nil }
     }
-    var words = head
-    if sawDouble { words += Array(repeating: 0, count: maxGroups - head.count - tail.count) + tail }
     var v: UInt128 = 0
     for w in words { v = v << 16 | UInt128(w) }
-    if let t = tailV4 { v = v << 32 | UInt128(t) }
     return IPAddress(family: .inet6, value: v)
   }
 
-  private static func groups(_ s: Substring) -> [UInt16]? {
-    if s.isEmpty { return [] }
-    var out: [UInt16] = []
-    for part in s.split(separator: ":", omittingEmptySubsequences: false) {
-      guard (1...4).contains(part.count), let n = UInt16(part, radix: 16) else { return nil }
-      out.append(n)
+  @inline(__always)
+  private static func hexValue(_ c: UInt8) -> Int? {
+    switch c {
+    case 0x30...0x39: return Int(c - 0x30)
+    case 0x61...0x66: return Int(c - 0x61 + 10)
+    case 0x41...0x46: return Int(c - 0x41 + 10)
+    default: return nil
     }
-    return out
   }
 
   /// Parses either family.
@@ -142,7 +187,16 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     switch family {
     case .inet:
       let v = UInt32(truncatingIfNeeded: value)
-      return "\(v >> 24).\(v >> 16 & 255).\(v >> 8 & 255).\(v & 255)"
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(15)
+      for shift in [24, 16, 8, 0] as [UInt32] {
+        let octet = UInt8(truncatingIfNeeded: v >> shift)
+        if octet >= 100 { bytes.append(0x30 + octet / 100) }
+        if octet >= 10 { bytes.append(0x30 + octet / 10 % 10) }
+        bytes.append(0x30 + octet % 10)
+        if shift != 0 { bytes.append(UInt8(ascii: ".")) }
+      }
+      return String(decoding: bytes, as: UTF8.self)
     case .inet6:
       return IPAddress.formatV6(value)
     }

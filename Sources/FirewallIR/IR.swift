@@ -256,7 +256,9 @@ public struct Table: Hashable, Sendable {
   public var files: [String]
   public var origin: SourceLocation?
 
-  public init(name: String, entries: [AddressTerm], excluded: [AddressTerm] = [], files: [String] = [], origin: SourceLocation?) {
+  public init(
+    name: String, entries: [AddressTerm], excluded: [AddressTerm] = [], files: [String] = [], origin: SourceLocation?
+  ) {
     self.name = name
     self.entries = entries
     self.excluded = excluded
@@ -274,7 +276,10 @@ public struct Ruleset: Hashable, Sendable {
   public var tables: [String: Table]
   public var subrulesets: [String: [Rule]]
 
-  public init(language: Language, evaluation: EvaluationModel, rules: [Rule] = [], tables: [String: Table] = [:], subrulesets: [String: [Rule]] = [:]) {
+  public init(
+    language: Language, evaluation: EvaluationModel, rules: [Rule] = [], tables: [String: Table] = [:],
+    subrulesets: [String: [Rule]] = [:]
+  ) {
     self.language = language
     self.evaluation = evaluation
     self.rules = rules

@@ -1,7 +1,11 @@
+import Synchronization
+
 /// A file of rules held as UTF-8 bytes, with the offsets of its line starts.
 public final class SourceFile: Sendable {
   /// The name used in diagnostics (the path as the user gave it, or `stdin`).
   public let name: String
+  /// The name's number in `FileNames`, which `SourceLocation` stores.
+  public let id: Int32
   /// The file's bytes.
   public let bytes: [UInt8]
   /// Byte offsets at which each line starts (line 1 starts at 0).
@@ -9,6 +13,7 @@ public final class SourceFile: Sendable {
 
   public init(name: String, bytes: [UInt8]) {
     self.name = name
+    self.id = FileNames.id(for: name)
     self.bytes = bytes
     var starts = [0]
     starts.reserveCapacity(bytes.count / 32 + 1)
@@ -41,16 +46,52 @@ public final class SourceFile: Sendable {
   }
 }
 
+/// Numbers for file names, so that a location is a few integers, cheap to copy.
+public enum FileNames {
+  private struct Table {
+    var names: [String] = []
+    var ids: [String: Int32] = [:]
+  }
+  private static let table = Mutex(Table())
+
+  /// The number of a file name, assigned on first use.
+  public static func id(for name: String) -> Int32 {
+    table.withLock { t in
+      if let id = t.ids[name] { return id }
+      let id = Int32(t.names.count)
+      t.names.append(name)
+      t.ids[name] = id
+      return id
+    }
+  }
+
+  public static func name(_ id: Int32) -> String {
+    table.withLock { t in id >= 0 && Int(id) < t.names.count ? t.names[Int(id)] : "?" }
+  }
+}
+
 /// A position in a source file: where a rule, token or finding comes from.
 public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
-  public var file: String
+  public var fileID: Int32
   public var line: Int
   public var column: Int
 
   public init(file: String, line: Int, column: Int) {
-    self.file = file
+    self.fileID = FileNames.id(for: file)
     self.line = line
     self.column = column
+  }
+
+  public init(fileID: Int32, line: Int, column: Int) {
+    self.fileID = fileID
+    self.line = line
+    self.column = column
+  }
+
+  /// The file's name as the user gave it.
+  public var file: String {
+    get { FileNames.name(fileID) }
+    set { fileID = FileNames.id(for: newValue) }
   }
 
   public var description: String { "\(file):\(line):\(column)" }

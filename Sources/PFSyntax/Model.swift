@@ -137,50 +137,22 @@ public struct PFStateOptions: Hashable, Sendable {
   public var isEmpty: Bool { self == PFStateOptions() }
 }
 
-/// A pf filter, scrub or translation rule after list expansion.
-public struct PFRule: Hashable, Sendable {
-  public var action: PFAction = .pass
-  public var natPass = false
-  public var blockPolicy: PFBlockPolicy = .drop
-  public var direction: Direction? = nil
-  public var log = false
+/// The options of a rule that most rules leave unset. `PFRule` keeps them out of line, shared
+/// between the rules one statement expands into, so that a rule stays small to copy and store.
+public struct PFRuleExtras: Sendable {
   public var logAll = false
   public var logMatches = false
   public var logUser = false
   public var logIf: Int = 0
-  public var quick = false
-  public var ifname: String? = nil
-  public var ifNot = false
   public var routeKind: String? = nil  // route-to, reply-to, dup-to
   public var route = PFPool()
-  public var af: AddressFamily? = nil
-  public var proto: UInt8 = 0
-  public var src = PFRuleAddress()
-  public var dst = PFRuleAddress()
-  public var os: String? = nil
   public var receivedOn: String? = nil
   public var receivedOnNot = false
-  public var uid: PFRange? = nil
-  public var gid: PFRange? = nil
-  public var flags: UInt8 = 0
-  public var flagset: UInt8 = 0
-  /// ICMP type + 1 and code + 1 (0 = unset), as pf stores them.
-  public var icmpType: UInt16 = 0
-  public var icmpCode: UInt16 = 0
   public var tos: UInt8 = 0
   public var prio: Int? = nil
-  public var setPrio: (Int, Int)? {
-    get { setPrioValue.map { ($0[0], $0[1]) } }
-    set { setPrioValue = newValue.map { [$0.0, $0.1] } }
-  }
   var setPrioValue: [Int]? = nil
-  public var maxPktRate: (UInt32, UInt32)? {
-    get { pktRate.map { ($0[0], $0[1]) } }
-    set { pktRate = newValue.map { [$0.0, $0.1] } }
-  }
   var pktRate: [UInt32]? = nil
   public var maxPktSize: UInt32 = 0
-  public var keepState: PFStateMode = .none
   public var probability: UInt32 = 0
   public var stateOptions = PFStateOptions()
   public var fragment = false
@@ -199,8 +171,6 @@ public struct PFRule: Hashable, Sendable {
   public var dnIsPipe = false
   public var queue: String? = nil
   public var priorityQueue: String? = nil
-  public var tag: String? = nil
-  public var tagged: String? = nil
   public var taggedNot = false
   public var rtable: Int? = nil
   public var divertPort: UInt16 = 0
@@ -215,21 +185,258 @@ public struct PFRule: Hashable, Sendable {
   public var afTo: AddressFamily? = nil
   /// The pool after `->` on nat/rdr/binat rules.
   public var translation = PFPool()
+  public var setPrio: (Int, Int)? {
+    get { setPrioValue.map { ($0[0], $0[1]) } }
+    set { setPrioValue = newValue.map { [$0.0, $0.1] } }
+  }
+  public var maxPktRate: (UInt32, UInt32)? {
+    get { pktRate.map { ($0[0], $0[1]) } }
+    set { pktRate = newValue.map { [$0.0, $0.1] } }
+  }
+
+  public init() {}
+}
+
+/// An immutable box for `PFRuleExtras`; a rule replaces its box to change an option.
+final class PFRuleExtrasBox: Sendable {
+  let value: PFRuleExtras
+  init(_ value: PFRuleExtras) { self.value = value }
+  static let empty = PFRuleExtrasBox(PFRuleExtras())
+}
+
+/// A pf filter, scrub or translation rule after list expansion: the fields that vary between
+/// the rules of one statement inline, the rarer options in a shared box (`extras`), read and
+/// written through the forwarding properties below.
+public struct PFRule: Hashable, Sendable {
+  public var action: PFAction = .pass
+  public var natPass = false
+  public var blockPolicy: PFBlockPolicy = .drop
+  public var direction: Direction? = nil
+  public var log = false
+  public var quick = false
+  public var ifname: String? = nil
+  public var ifNot = false
+  public var af: AddressFamily? = nil
+  public var proto: UInt8 = 0
+  public var src = PFRuleAddress()
+  public var dst = PFRuleAddress()
+  public var os: String? = nil
+  public var uid: PFRange? = nil
+  public var gid: PFRange? = nil
+  public var flags: UInt8 = 0
+  public var flagset: UInt8 = 0
+  /// ICMP type + 1 and code + 1 (0 = unset), as pf stores them.
+  public var icmpType: UInt16 = 0
+  public var icmpCode: UInt16 = 0
+  public var keepState: PFStateMode = .none
+  public var tag: String? = nil
+  public var tagged: String? = nil
   /// For anchor rules: the anchor's name as written (or `_N` for inline anchors) and its ruleset.
   public var anchorCall: String? = nil
   public var anchor: PFRuleset? = nil
   /// Where this rule was written.
   public var origin: SourceLocation
+  /// The rule's number within its ruleset and list.
+  public var nr = 0
+  private var box: PFRuleExtrasBox
 
-  public init(origin: SourceLocation) { self.origin = origin }
+  /// The rule's rarer options.
+  public var extras: PFRuleExtras {
+    get { box.value }
+    set { box = PFRuleExtrasBox(newValue) }
+  }
+
+  public init(origin: SourceLocation) {
+    self.origin = origin
+    self.box = PFRuleExtrasBox.empty
+  }
 
   public static func == (a: PFRule, b: PFRule) -> Bool { a.origin == b.origin && a.nr == b.nr }
   public func hash(into h: inout Hasher) {
     h.combine(origin)
     h.combine(nr)
   }
-  /// The rule's number within its ruleset and list.
-  public var nr = 0
+
+  public var logAll: Bool {
+    get { box.value.logAll }
+    set { modifyExtras { $0.logAll = newValue } }
+  }
+  public var logMatches: Bool {
+    get { box.value.logMatches }
+    set { modifyExtras { $0.logMatches = newValue } }
+  }
+  public var logUser: Bool {
+    get { box.value.logUser }
+    set { modifyExtras { $0.logUser = newValue } }
+  }
+  public var logIf: Int {
+    get { box.value.logIf }
+    set { modifyExtras { $0.logIf = newValue } }
+  }
+  public var routeKind: String? {
+    get { box.value.routeKind }
+    set { modifyExtras { $0.routeKind = newValue } }
+  }
+  public var route: PFPool {
+    get { box.value.route }
+    set { modifyExtras { $0.route = newValue } }
+  }
+  public var receivedOn: String? {
+    get { box.value.receivedOn }
+    set { modifyExtras { $0.receivedOn = newValue } }
+  }
+  public var receivedOnNot: Bool {
+    get { box.value.receivedOnNot }
+    set { modifyExtras { $0.receivedOnNot = newValue } }
+  }
+  public var tos: UInt8 {
+    get { box.value.tos }
+    set { modifyExtras { $0.tos = newValue } }
+  }
+  public var prio: Int? {
+    get { box.value.prio }
+    set { modifyExtras { $0.prio = newValue } }
+  }
+  public var maxPktSize: UInt32 {
+    get { box.value.maxPktSize }
+    set { modifyExtras { $0.maxPktSize = newValue } }
+  }
+  public var probability: UInt32 {
+    get { box.value.probability }
+    set { modifyExtras { $0.probability = newValue } }
+  }
+  public var stateOptions: PFStateOptions {
+    get { box.value.stateOptions }
+    set { modifyExtras { $0.stateOptions = newValue } }
+  }
+  public var fragment: Bool {
+    get { box.value.fragment }
+    set { modifyExtras { $0.fragment = newValue } }
+  }
+  public var noDF: Bool {
+    get { box.value.noDF }
+    set { modifyExtras { $0.noDF = newValue } }
+  }
+  public var randomID: Bool {
+    get { box.value.randomID }
+    set { modifyExtras { $0.randomID = newValue } }
+  }
+  public var minTTL: Int {
+    get { box.value.minTTL }
+    set { modifyExtras { $0.minTTL = newValue } }
+  }
+  public var maxMSS: Int {
+    get { box.value.maxMSS }
+    set { modifyExtras { $0.maxMSS = newValue } }
+  }
+  public var setTOS: UInt8? {
+    get { box.value.setTOS }
+    set { modifyExtras { $0.setTOS = newValue } }
+  }
+  public var allowOpts: Bool {
+    get { box.value.allowOpts }
+    set { modifyExtras { $0.allowOpts = newValue } }
+  }
+  public var reassembleTCP: Bool {
+    get { box.value.reassembleTCP }
+    set { modifyExtras { $0.reassembleTCP = newValue } }
+  }
+  public var fragmentNoReassemble: Bool {
+    get { box.value.fragmentNoReassemble }
+    set { modifyExtras { $0.fragmentNoReassemble = newValue } }
+  }
+  public var labels: [String] {
+    get { box.value.labels }
+    set { modifyExtras { $0.labels = newValue } }
+  }
+  public var ridentifier: UInt32 {
+    get { box.value.ridentifier }
+    set { modifyExtras { $0.ridentifier = newValue } }
+  }
+  public var dnpipe: Int {
+    get { box.value.dnpipe }
+    set { modifyExtras { $0.dnpipe = newValue } }
+  }
+  public var dnrpipe: Int {
+    get { box.value.dnrpipe }
+    set { modifyExtras { $0.dnrpipe = newValue } }
+  }
+  public var dnIsPipe: Bool {
+    get { box.value.dnIsPipe }
+    set { modifyExtras { $0.dnIsPipe = newValue } }
+  }
+  public var queue: String? {
+    get { box.value.queue }
+    set { modifyExtras { $0.queue = newValue } }
+  }
+  public var priorityQueue: String? {
+    get { box.value.priorityQueue }
+    set { modifyExtras { $0.priorityQueue = newValue } }
+  }
+  public var taggedNot: Bool {
+    get { box.value.taggedNot }
+    set { modifyExtras { $0.taggedNot = newValue } }
+  }
+  public var rtable: Int? {
+    get { box.value.rtable }
+    set { modifyExtras { $0.rtable = newValue } }
+  }
+  public var divertPort: UInt16 {
+    get { box.value.divertPort }
+    set { modifyExtras { $0.divertPort = newValue } }
+  }
+  public var divertReply: Bool {
+    get { box.value.divertReply }
+    set { modifyExtras { $0.divertReply = newValue } }
+  }
+  public var once: Bool {
+    get { box.value.once }
+    set { modifyExtras { $0.once = newValue } }
+  }
+  public var stateLimiter: Int? {
+    get { box.value.stateLimiter }
+    set { modifyExtras { $0.stateLimiter = newValue } }
+  }
+  public var sourceLimiter: Int? {
+    get { box.value.sourceLimiter }
+    set { modifyExtras { $0.sourceLimiter = newValue } }
+  }
+  public var limiterNoMatch: Bool {
+    get { box.value.limiterNoMatch }
+    set { modifyExtras { $0.limiterNoMatch = newValue } }
+  }
+  /// `nat-to` / `af-to … from` pool, and `rdr-to` / `af-to … to` pool, on filter rules.
+  public var natPool: PFPool? {
+    get { box.value.natPool }
+    set { modifyExtras { $0.natPool = newValue } }
+  }
+  public var rdrPool: PFPool? {
+    get { box.value.rdrPool }
+    set { modifyExtras { $0.rdrPool = newValue } }
+  }
+  public var afTo: AddressFamily? {
+    get { box.value.afTo }
+    set { modifyExtras { $0.afTo = newValue } }
+  }
+  /// The pool after `->` on nat/rdr/binat rules.
+  public var translation: PFPool {
+    get { box.value.translation }
+    set { modifyExtras { $0.translation = newValue } }
+  }
+  public var setPrio: (Int, Int)? {
+    get { box.value.setPrio }
+    set { modifyExtras { $0.setPrio = newValue } }
+  }
+  public var maxPktRate: (UInt32, UInt32)? {
+    get { box.value.maxPktRate }
+    set { modifyExtras { $0.maxPktRate = newValue } }
+  }
+
+  private mutating func modifyExtras(_ change: (inout PFRuleExtras) -> Void) {
+    var v = box.value
+    change(&v)
+    box = PFRuleExtrasBox(v)
+  }
 }
 
 /// Source or destination of a rule: address, negation and port.

@@ -6,7 +6,9 @@ struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
     abstract: "Parse and validate rule files.",
-    discussion: "Prints every error as `file:line:col: error: message [id]` with the source line. Exit 0 when clean, 1 on errors, 2 when it cannot run.")
+    discussion:
+      "Prints every error as `file:line:col: error: message [id]` with the source line. Exit 0 when clean, 1 on errors, 2 when it cannot run."
+  )
 
   @OptionGroup var input: InputOptions
 

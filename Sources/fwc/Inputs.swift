@@ -11,7 +11,10 @@ struct InputOptions: ParsableArguments {
   @Option(name: .customLong("host"), help: "A JSON file describing the host's interfaces, addresses and groups.")
   var hostFile: String?
 
-  @Argument(help: "Rule files; `-` reads standard input; a `KIND:` prefix (pf:, ipf:, ipnat:, ippool:, ipfw:) forces a file's kind.")
+  @Argument(
+    help:
+      "Rule files; `-` reads standard input; a `KIND:` prefix (pf:, ipf:, ipnat:, ippool:, ipfw:) forces a file's kind."
+  )
   var files: [String]
 
   func validate() throws {
@@ -90,6 +93,7 @@ func parsePF(_ input: InputFile, host: HostContext) -> PFParser.Result {
 
 func requirePF(_ input: InputFile) throws {
   guard input.kind == "pf" else {
-    throw CommandFailure(description: "fwc: \(input.source.name): the \(input.kind) front end is not available in this version")
+    throw CommandFailure(
+      description: "fwc: \(input.source.name): the \(input.kind) front end is not available in this version")
   }
 }

@@ -3,31 +3,49 @@ import FirewallIR
 import Foundation
 import PFSyntax
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// `fwc print`: the canonical print of a ruleset, as the native tool prints it once loaded.
 struct PrintCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "print",
     abstract: "Print a ruleset as the native tool prints it once loaded (pfctl -nv).",
-    discussion: "Macros are echoed, lists expanded one rule per line and defaults written out, exactly as `pfctl -o none -nvf FILE` prints them. Interface addresses come from --host.")
+    discussion:
+      "Macros are echoed, lists expanded one rule per line and defaults written out, exactly as `pfctl -o none -nvf FILE` prints them. Interface addresses come from --host."
+  )
 
   @OptionGroup var input: InputOptions
 
   func run() throws {
     let host = try input.hostContext()
-    var output = ""
+    var configs: [PFConfig] = []
     var failed = false
     for arg in input.files {
       let file = try InputLoader.load(arg, language: input.language)
       try requirePF(file)
       let result = parsePF(file, host: host)
       report(result.diagnostics, files: result.files)
-      if result.hasErrors {
-        failed = true
-      } else {
-        output += PFPrinter.print(result.config)
-      }
+      if result.hasErrors { failed = true } else { configs.append(result.config) }
     }
+    // Nothing is written unless every file is clean.
     if failed { throw ExitCode(1) }
-    FileHandle.standardOutput.write(Data(output.utf8))
+    for config in configs { writeStandardOutput(PFPrinter.render(config).bytes) }
+  }
+}
+
+/// Writes bytes to standard output.
+func writeStandardOutput(_ bytes: [UInt8]) {
+  bytes.withUnsafeBufferPointer { buffer in
+    guard let base = buffer.baseAddress else { return }
+    var offset = 0
+    while offset < buffer.count {
+      let n = write(1, base + offset, buffer.count - offset)
+      if n <= 0 { break }
+      offset += n
+    }
   }
 }

@@ -21,7 +21,9 @@ final class CorpusTests: XCTestCase {
 
   /// Cases that do not pass yet, with the reason: `pfNNNN  reason`.
   let knownFailures: [String: String] = {
-    let text = (try? String(contentsOf: packageRoot.appendingPathComponent("Tests/Fixtures/pf-known-failures.txt"), encoding: .utf8)) ?? ""
+    let text =
+      (try? String(
+        contentsOf: packageRoot.appendingPathComponent("Tests/Fixtures/pf-known-failures.txt"), encoding: .utf8)) ?? ""
     var out: [String: String] = [:]
     for line in text.split(separator: "\n") where !line.hasPrefix("#") {
       let parts = line.split(separator: " ", maxSplits: 1)
@@ -96,7 +98,10 @@ final class CorpusTests: XCTestCase {
       let hits = r.diagnostics.filter { d in
         d.message.contains(regex) && d.location?.file == file && (line == nil || d.location?.line == line)
       }
-      XCTAssertFalse(hits.isEmpty, "\(base): no diagnostic matching /\(pattern)/ at \(file):\(line.map(String.init) ?? "?"); got \(r.diagnostics.map { "\($0.location!): \($0.message)" })")
+      XCTAssertFalse(
+        hits.isEmpty,
+        "\(base): no diagnostic matching /\(pattern)/ at \(file):\(line.map(String.init) ?? "?"); got \(r.diagnostics.map { "\($0.location!): \($0.message)" })"
+      )
     }
   }
 
@@ -107,14 +112,17 @@ final class CorpusTests: XCTestCase {
     for sub in ["pf/pfctl-tests", "pf/examples", "pf/openbsd-regress"] {
       let dir = root.appendingPathComponent(sub)
       for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-      where !name.hasSuffix(".tsv") && !name.hasSuffix(".txt") && !name.hasSuffix(".fail") && !name.hasSuffix(".include") {
+      where !name.hasSuffix(".tsv") && !name.hasSuffix(".txt") && !name.hasSuffix(".fail")
+        && !name.hasSuffix(".include")
+      {
         let url = dir.appendingPathComponent(name)
         let r = parse(url)
         guard !r.hasErrors else { continue }
         let once = PFPrinter.print(r.config)
         let again = PFParser.parse(SourceFile(name: name, text: once), host: host)
         if knownFailures["roundtrip:" + name] != nil { continue }
-        XCTAssertFalse(again.hasErrors, "\(sub)/\(name): fwc cannot read its own print: \(again.diagnostics.map(\.message))")
+        XCTAssertFalse(
+          again.hasErrors, "\(sub)/\(name): fwc cannot read its own print: \(again.diagnostics.map(\.message))")
         XCTAssertEqual(PFPrinter.print(again.config), once, "\(sub)/\(name)")
         checked += 1
       }
@@ -142,7 +150,8 @@ final class CorpusTests: XCTestCase {
       if let reason = knownFailures[key] {
         XCTAssertTrue(r.hasErrors, "\(key) now parses: remove it from the known-failures list (\(reason))")
       } else {
-        XCTAssertFalse(r.hasErrors, "\(url.lastPathComponent): \(r.diagnostics.map { "\($0.location!): \($0.message)" })")
+        XCTAssertFalse(
+          r.hasErrors, "\(url.lastPathComponent): \(r.diagnostics.map { "\($0.location!): \($0.message)" })")
       }
     }
   }

@@ -13,7 +13,8 @@ final class DiagnosticsTests: XCTestCase {
     for (e, g) in zip(expected, got) {
       XCTAssertEqual(g.location?.line, e.line, g.message, file: file, line: line)
       XCTAssertEqual(g.location?.column, e.column, g.message, file: file, line: line)
-      XCTAssertTrue(g.message.hasPrefix(e.message), "\(g.message) does not start with \(e.message)", file: file, line: line)
+      XCTAssertTrue(
+        g.message.hasPrefix(e.message), "\(g.message) does not start with \(e.message)", file: file, line: line)
     }
   }
 
@@ -65,13 +66,17 @@ final class DiagnosticsTests: XCTestCase {
   }
 
   func testAnErrorFoundAfterTheLineEndsDoesNotSwallowTheNextLine() {
-    let r = PFParser.parse(SourceFile(name: "t", text: "pass inet from 2001:db8::1 to any\npass out all\nblock frob\n"), host: .empty)
-    XCTAssertEqual(r.diagnostics.map { "\($0.location!.line): \($0.message)" }, ["1: rule expands to no valid combination", "3: syntax error (unexpected 'frob')"])
+    let r = PFParser.parse(
+      SourceFile(name: "t", text: "pass inet from 2001:db8::1 to any\npass out all\nblock frob\n"), host: .empty)
+    XCTAssertEqual(
+      r.diagnostics.map { "\($0.location!.line): \($0.message)" },
+      ["1: rule expands to no valid combination", "3: syntax error (unexpected 'frob')"])
     XCTAssertEqual(r.config.main.filter.count, 1)
   }
 
   func testLoneBangIsNotAnOperator() {
     XCTAssertFalse(pf("pass proto tcp to port ! 80\n").diagnostics.isEmpty)
-    XCTAssertEqual(pf("pass proto tcp to port != 80\n").print, "pass proto tcp from any to any port != http flags S/SA keep state\n")
+    XCTAssertEqual(
+      pf("pass proto tcp to port != 80\n").print, "pass proto tcp from any to any port != http flags S/SA keep state\n")
   }
 }

@@ -18,7 +18,8 @@ final class LexerTests: XCTestCase {
 
   func testWordsNumbersAndPunctuation() {
     let t = tokens("pass from 10.0.0.0/8 port 1024:2048 -> <tbl> !=\n")
-    XCTAssertEqual(t.map(\.text), ["pass", "from", "10.0.0.0", "/", "8", "port", "1024:2048", "->", "<", "tbl", ">", "!", "=", "\n"])
+    XCTAssertEqual(
+      t.map(\.text), ["pass", "from", "10.0.0.0", "/", "8", "port", "1024:2048", "->", "<", "tbl", ">", "!", "=", "\n"])
     XCTAssertEqual(t[4].kind, .number)
     XCTAssertEqual(t[4].number, 8)
     XCTAssertEqual(t[6].kind, .word)

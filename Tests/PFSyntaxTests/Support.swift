@@ -20,7 +20,9 @@ func readFile(_ url: URL) -> SourceFile? {
 }
 
 /// Parses pf.conf text and returns the print and the diagnostics.
-func pf(_ text: String, host: HostContext = .empty, name: String = "test.conf") -> (print: String, diagnostics: [Diagnostic]) {
+func pf(_ text: String, host: HostContext = .empty, name: String = "test.conf") -> (
+  print: String, diagnostics: [Diagnostic]
+) {
   let r = PFParser.parse(SourceFile(name: name, text: text), host: host)
   return (r.hasErrors ? "" : PFPrinter.print(r.config), r.diagnostics)
 }

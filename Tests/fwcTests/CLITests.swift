@@ -12,7 +12,8 @@ final class CLITests: XCTestCase {
     return dir.appendingPathComponent("fwc")
   }
 
-  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
   func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil) throws -> (code: Int32, out: String, err: String) {
     let p = Process()
@@ -46,7 +47,8 @@ final class CLITests: XCTestCase {
     let r = try run(["print", "--host", "examples/host.json", "examples/pf.conf"], cwd: root)
     XCTAssertEqual(r.code, 0, r.err)
     XCTAssertTrue(r.out.contains("nat on em0 inet from <containers> to any -> (em0) round-robin\n"))
-    XCTAssertTrue(r.out.contains("pass in on em0 inet6 proto tcp from any to 2001:db8::5 port = https flags S/SA keep state\n"))
+    XCTAssertTrue(
+      r.out.contains("pass in on em0 inet6 proto tcp from any to 2001:db8::5 port = https flags S/SA keep state\n"))
     XCTAssertEqual(r.err, "")
   }
 
@@ -75,7 +77,8 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(r.code, 0, r.err)
     XCTAssertEqual(
       r.out,
-      "ports = \"{ 80 443 }\"\npass proto tcp from any to any port = http flags S/SA keep state\npass proto tcp from any to any port = https flags S/SA keep state\n")
+      "ports = \"{ 80 443 }\"\npass proto tcp from any to any port = http flags S/SA keep state\npass proto tcp from any to any port = https flags S/SA keep state\n"
+    )
     let e = try run(["check", "-"], stdin: "pass on\n")
     XCTAssertEqual(e.code, 1)
     XCTAssertTrue(e.err.hasPrefix("stdin:1:8: error:"), e.err)

@@ -7,9 +7,17 @@ public struct Lexer {
   struct Frame {
     var file: SourceFile
     var offset: Int
+    var line: Int
   }
 
-  private var frames: [Frame]
+  /// The file being read, its bytes and read position; `parents` holds the files that
+  /// `include`d it, to resume when it ends.
+  private var file: SourceFile
+  private var bytes: [UInt8]
+  private var offset = 0
+  /// Index into `file.lineStarts` of the line holding the last located offset.
+  private var lineIndex = 0
+  private var parents: [Frame] = []
   /// Macro text being expanded, its read position, and where the `$name` stood.
   private var macroText: [UInt8] = []
   private var macroIndex = 0
@@ -21,68 +29,75 @@ public struct Lexer {
   public var diagnostics = DiagnosticBag()
   /// Every file read (for rendering diagnostics).
   public private(set) var files: [SourceFile]
-  private var lookahead: [Token] = []
+  private var la0 = Token(kind: .eof, text: "", location: SourceLocation(fileID: -1, line: 0, column: 0))
+  private var la1 = Token(kind: .eof, text: "", location: SourceLocation(fileID: -1, line: 0, column: 0))
+  private var has0 = false
+  private var has1 = false
 
   public init(file: SourceFile) {
-    frames = [Frame(file: file, offset: 0)]
+    self.file = file
+    self.bytes = file.bytes
     files = [file]
   }
 
   /// Splices another file in at the current position (`include`).
-  public mutating func push(file: SourceFile) {
-    frames.append(Frame(file: file, offset: 0))
-    files.append(file)
+  public mutating func push(file newFile: SourceFile) {
+    parents.append(Frame(file: file, offset: offset, line: lineIndex))
+    file = newFile
+    bytes = newFile.bytes
+    offset = 0
+    lineIndex = 0
+    files.append(newFile)
   }
 
   /// The file currently read.
-  public var currentFile: SourceFile { frames[frames.count - 1].file }
-  public var includeDepth: Int { frames.count }
+  public var currentFile: SourceFile { file }
+  public var includeDepth: Int { parents.count + 1 }
 
   // MARK: characters
 
   /// The next byte and its offset in the current file (-1 inside a macro); nil at the end.
+  @inline(__always)
   private mutating func getc(quoted: Bool) -> (UInt8, Int)? {
-    if macroIndex < macroText.count {
-      let c = macroText[macroIndex]
-      macroIndex += 1
-      return (c, -1)
-    }
     if macroLocation != nil {
+      if macroIndex < macroText.count {
+        let c = macroText[macroIndex]
+        macroIndex += 1
+        return (c, -1)
+      }
       macroLocation = nil
       macroText = []
       macroIndex = 0
     }
     if let p = pushback.popLast() { return p }
     while true {
-      var f = frames[frames.count - 1]
-      if f.offset >= f.file.bytes.count {
+      if offset >= bytes.count {
         if quoted { return nil }
-        if frames.count == 1 { return nil }
-        frames.removeLast()
+        guard let parent = parents.popLast() else { return nil }
+        file = parent.file
+        bytes = parent.file.bytes
+        offset = parent.offset
+        lineIndex = parent.line
         continue
       }
-      var c = f.file.bytes[f.offset]
-      var at = f.offset
-      f.offset += 1
+      var c = bytes[offset]
+      var at = offset
+      offset += 1
       if !quoted {
-        while c == UInt8(ascii: "\\"), f.offset < f.file.bytes.count {
-          let next = f.file.bytes[f.offset]
-          f.offset += 1
+        while c == UInt8(ascii: "\\"), offset < bytes.count {
+          let next = bytes[offset]
+          offset += 1
           if next != 0x0A {
             c = next
-            at = f.offset - 1
+            at = offset - 1
             break
           }
-          guard f.offset < f.file.bytes.count else {
-            frames[frames.count - 1] = f
-            return nil
-          }
-          c = f.file.bytes[f.offset]
-          at = f.offset
-          f.offset += 1
+          guard offset < bytes.count else { return nil }
+          c = bytes[offset]
+          at = offset
+          offset += 1
         }
       }
-      frames[frames.count - 1] = f
       return (c, at)
     }
   }
@@ -95,33 +110,76 @@ public struct Lexer {
     pushback.append(c)
   }
 
-  private func location(_ offset: Int) -> SourceLocation {
+  /// The location of a byte offset in the current file (or of the macro reference).
+  private mutating func location(_ offset: Int) -> SourceLocation {
     if offset < 0, let m = macroLocation { return m }
-    let f = frames[frames.count - 1].file
-    let p = f.position(of: max(0, offset))
-    return SourceLocation(file: f.name, line: p.line, column: p.column)
+    let starts = file.lineStarts
+    let o = max(0, offset)
+    if lineIndex >= starts.count || starts[lineIndex] > o { lineIndex = 0 }
+    while lineIndex + 1 < starts.count && starts[lineIndex + 1] <= o { lineIndex += 1 }
+    return SourceLocation(fileID: file.id, line: lineIndex + 1, column: o - starts[lineIndex] + 1)
   }
 
   // MARK: tokens
 
   public mutating func peek() -> Token {
-    if lookahead.isEmpty { lookahead.append(lex()) }
-    return lookahead[0]
+    if !has0 {
+      la0 = lex()
+      has0 = true
+    }
+    return la0
+  }
+
+  /// Whether the next token is the unquoted word `k`, without copying it.
+  public mutating func peekIsWord(_ k: String) -> Bool {
+    if !has0 {
+      la0 = lex()
+      has0 = true
+    }
+    return la0.kind == .word && la0.text == k
+  }
+
+  /// The kind of the next token, without copying it.
+  public mutating func peekKind() -> Token.Kind {
+    if !has0 {
+      la0 = lex()
+      has0 = true
+    }
+    return la0.kind
   }
 
   /// The token after the next one.
   public mutating func peek2() -> Token {
-    while lookahead.count < 2 { lookahead.append(lex()) }
-    return lookahead[1]
+    if !has0 {
+      la0 = lex()
+      has0 = true
+    }
+    if !has1 {
+      la1 = lex()
+      has1 = true
+    }
+    return la1
   }
 
   public mutating func next() -> Token {
-    if !lookahead.isEmpty { return lookahead.removeFirst() }
+    if has0 {
+      let t = la0
+      if has1 {
+        la0 = la1
+        has1 = false
+      } else {
+        has0 = false
+      }
+      return t
+    }
     return lex()
   }
 
   /// Forgets lexed but unread tokens (an end of file seen before an `include` is spliced in).
-  public mutating func discardLookahead() { lookahead.removeAll() }
+  public mutating func discardLookahead() {
+    has0 = false
+    has1 = false
+  }
 
   /// Skips to the end of the current line (error recovery).
   public mutating func skipLine() {
@@ -155,12 +213,41 @@ public struct Lexer {
       || c == UInt8(ascii: "}") || c == UInt8(ascii: "=")
   }
 
+  /// Lexes a number or word that lies contiguous in the file, without copying byte by byte.
+  /// Returns nil (consuming nothing more) when the slow path must handle it.
+  private mutating func fastWordOrNumber(_ ch: UInt8, at: Int, location loc: SourceLocation) -> Token? {
+    let n = bytes.count
+    if ch == UInt8(ascii: "-") || Lexer.isDigit(ch) {
+      var j = at + 1
+      while j < n && Lexer.isDigit(bytes[j]) { j += 1 }
+      if ch == UInt8(ascii: "-") && j == at + 1 { return nil }
+      if j == n || Lexer.allowedToEndNumber(bytes[j]) {
+        if j < n && bytes[j] == UInt8(ascii: "\\") { return nil }
+        let text = String(decoding: bytes[at..<j], as: UTF8.self)
+        guard let v = Int64(text) else { return nil }
+        offset = j
+        var t = Token(kind: .number, text: text, location: loc)
+        t.number = v
+        return t
+      }
+      if ch == UInt8(ascii: "-") { return nil }
+    }
+    guard Lexer.isAlnum(ch) || ch == UInt8(ascii: ":") || ch == UInt8(ascii: "_") else { return nil }
+    var j = at + 1
+    while j < n && Lexer.allowedInString(bytes[j]) {
+      if bytes[j] == UInt8(ascii: "\\") { return nil }
+      j += 1
+    }
+    offset = j
+    return Token(kind: .word, text: String(decoding: bytes[at..<j], as: UTF8.self), location: loc)
+  }
+
   private mutating func lex() -> Token {
     while true {
       var c = getc(quoted: false)
       while let ch = c, ch.0 == 0x20 || ch.0 == 0x09 || ch.0 == 0x0D { c = getc(quoted: false) }
       guard var (ch, at) = c else {
-        return Token(kind: .eof, text: "", location: location(frames[frames.count - 1].file.bytes.count))
+        return Token(kind: .eof, text: "", location: location(bytes.count))
       }
       let start = location(at)
       if ch == UInt8(ascii: "#") && at >= 0 || ch == UInt8(ascii: "#") && macroLocation != nil {
@@ -235,6 +322,9 @@ public struct Lexer {
           ungetc(n)
         }
       default: break
+      }
+      if at >= 0 && macroLocation == nil && pushback.isEmpty, let t = fastWordOrNumber(ch, at: at, location: loc) {
+        return t
       }
       var buf: [UInt8] = []
       if ch == UInt8(ascii: "-") || Lexer.isDigit(ch) {

@@ -117,7 +117,8 @@ public enum PFLowering {
     case .scrub, .noScrub: action = .match; phase = .normalization
     case .nat, .noNat, .rdr, .noRdr, .binat, .noBinat:
       phase = .translation
-      let kind: TranslationKind = [.nat, .noNat].contains(r.action) ? .nat : [.rdr, .noRdr].contains(r.action) ? .rdr : .binat
+      let kind: TranslationKind =
+        [.nat, .noNat].contains(r.action) ? .nat : [.rdr, .noRdr].contains(r.action) ? .rdr : .binat
       let negated = [.noNat, .noRdr, .noBinat].contains(r.action)
       action = .translate(kind, negated: negated)
       if !negated && r.anchorCall == nil { translations.append(translation(kind, r.translation)) }
@@ -151,7 +152,8 @@ public enum PFLowering {
       match: m,
       action: r.anchorCall.map { .call($0) } ?? action,
       quick: r.quick,
-      state: r.keepState == .none ? .none : r.keepState == .keep ? .keep : r.keepState == .modulate ? .modulate : .synproxy,
+      state: r.keepState == .none
+        ? .none : r.keepState == .keep ? .keep : r.keepState == .modulate ? .modulate : .synproxy,
       log: r.log,
       translation: translations,
       tag: r.tag,

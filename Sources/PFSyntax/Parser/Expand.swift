@@ -24,20 +24,27 @@ extension PFParser {
   }
 
   /// Applies pool defaults and checks to a translation pool (nat-to, rdr-to, `->`).
-  mutating func settlePool(_ spec: PoolSpec, kind: PFAction, af: inout AddressFamily?, afTo: Bool = false) throws -> PFPool {
+  mutating func settlePool(_ spec: PoolSpec, kind: PFAction, af: inout AddressFamily?, afTo: Bool = false) throws
+    -> PFPool
+  {
     var p = spec.pool
     if afTo {
       PFParser.settleFamily(&p.hosts, &af, decide: false)
     } else {
       PFParser.settleFamily(&p.hosts, &af, decide: false)
-      if p.hosts.isEmpty { throw error("no translation address with matching address family found.", at: spec.location) }
-      if af == nil, p.hosts.contains(where: { h in
-        if case .table = h.address { return false }
-        if case .dynamic = h.address { return false }
-        if case .interfaceName = h.address { return false }
-        return true
-      }) {
-        throw error("address family not given and translation address expands to multiple address families", at: spec.location)
+      if p.hosts.isEmpty {
+        throw error("no translation address with matching address family found.", at: spec.location)
+      }
+      if af == nil,
+        p.hosts.contains(where: { h in
+          if case .table = h.address { return false }
+          if case .dynamic = h.address { return false }
+          if case .interfaceName = h.address { return false }
+          return true
+        })
+      {
+        throw error(
+          "address family not given and translation address expands to multiple address families", at: spec.location)
       }
     }
     for h in p.hosts {
@@ -72,8 +79,12 @@ extension PFParser {
     }
     if kind == .nat {
       if spec.portGiven {
-        if p.staticPort { throw error("the 'static-port' option can't be used when specifying a port range", at: spec.location) }
-        if p.mapE != nil { throw error("the 'map-e-portset' option can't be used when specifying a port range", at: spec.location) }
+        if p.staticPort {
+          throw error("the 'static-port' option can't be used when specifying a port range", at: spec.location)
+        }
+        if p.mapE != nil {
+          throw error("the 'map-e-portset' option can't be used when specifying a port range", at: spec.location)
+        }
         p.proxyLow = UInt16(spec.portLow)
         p.proxyHigh = UInt16(spec.portHigh == 0 ? spec.portLow : spec.portHigh)
       } else if p.staticPort {
@@ -98,6 +109,13 @@ extension PFParser {
 
   /// Expands a rule's lists into the rules pfctl loads, in pfctl's order.
   mutating func expand(_ spec: RuleSpec) throws -> [PFRule] {
+    var out: [PFRule] = []
+    try expand(spec, into: &out)
+    return out
+  }
+
+  /// Expands a rule's lists, appending the rules to `out` (a ruleset's list of one kind).
+  mutating func expand(_ spec: RuleSpec, into out: inout [PFRule]) throws {
     var base = spec.rule
     var af = base.af
     // pfctl decides the family from the source, then the destination hosts, when all agree;
@@ -132,7 +150,7 @@ extension PFParser {
       base.translation = try settlePool(t, kind: base.action == .noNat ? .nat : base.action, af: &af)
     }
 
-    var out: [PFRule] = []
+    let first = out.count
     var errors = 0
     for (ifname, ifnot) in spec.interfaces {
       for proto in spec.protos {
@@ -144,49 +162,50 @@ extension PFParser {
                   for dport in spec.dstPorts {
                     for uid in spec.uids {
                       for gid in spec.gids {
-                        var r = base
-                        r.af = af
-                        if let a = r.af, let f = src.family, a != f { continue }
-                        if let a = r.af, let f = dst.family, a != f { continue }
+                        if let a = af, let f = src.family, a != f { continue }
+                        if let a = af, let f = dst.family, a != f { continue }
                         if let a = src.family, let b = dst.family, a != b { continue }
                         if let a = src.scope, let b = dst.scope, a != b { continue }
                         if let s = src.scope, !ifname.isEmpty, s != ifname { continue }
                         if let s = dst.scope, !ifname.isEmpty, s != ifname { continue }
-                        if r.af == nil { r.af = src.family ?? dst.family }
-                        r.ifname = ifname.isEmpty ? (src.scope ?? dst.scope) : ifname
-                        r.ifNot = ifnot
-                        r.proto = proto
-                        r.src.address = PFParser.fixDynamicMask(src.address, af: r.af)
-                        r.src.negated = src.negated
-                        r.src.port = sport
-                        r.dst.address = PFParser.fixDynamicMask(dst.address, af: r.af)
-                        r.dst.negated = dst.negated
-                        r.dst.port = dport
-                        r.os = os
-                        r.uid = uid
-                        r.gid = gid
-                        r.icmpType = icmp.type
-                        r.icmpCode = icmp.code
-                        if (r.keepState == .modulate || r.keepState == .synproxy) && proto != 0 && proto != 6 {
-                          r.keepState = .keep
+                        out.append(base)
+                        let k = out.count - 1
+                        out[k].af = af ?? src.family ?? dst.family
+                        out[k].ifname = ifname.isEmpty ? (src.scope ?? dst.scope) : ifname
+                        out[k].ifNot = ifnot
+                        out[k].proto = proto
+                        out[k].src.address = PFParser.fixDynamicMask(src.address, af: out[k].af)
+                        out[k].src.negated = src.negated
+                        out[k].src.port = sport
+                        out[k].dst.address = PFParser.fixDynamicMask(dst.address, af: out[k].af)
+                        out[k].dst.negated = dst.negated
+                        out[k].dst.port = dport
+                        out[k].os = os
+                        out[k].uid = uid
+                        out[k].gid = gid
+                        out[k].icmpType = icmp.type
+                        out[k].icmpCode = icmp.code
+                        if (out[k].keepState == .modulate || out[k].keepState == .synproxy) && proto != 0 && proto != 6
+                        {
+                          out[k].keepState = .keep
                         }
                         if proto != 0 && proto != 6 {
-                          r.flags = 0
-                          r.flagset = 0
+                          out[k].flags = 0
+                          out[k].flagset = 0
                         }
                         var problems: [String] = []
                         if icmp.proto != 0 && proto != icmp.proto { problems.append("icmp-type mismatch") }
-                        if case .addrMask(_, let p) = r.src.address, r.af == .inet, p > 32 {
+                        if case .addrMask(_, let p) = out[k].src.address, out[k].af == .inet, p > 32 {
                           problems.append("netmask \(p) invalid for IPv4 address")
                         }
-                        if case .addrMask(_, let p) = r.dst.address, r.af == .inet, p > 32 {
+                        if case .addrMask(_, let p) = out[k].dst.address, out[k].af == .inet, p > 32 {
                           problems.append("netmask \(p) invalid for IPv4 address")
                         }
-                        problems += PFParser.consistencyProblems(r)
+                        problems += PFParser.consistencyProblems(out[k])
                         if problems.isEmpty {
-                          r.nr = out.count
-                          out.append(r)
+                          out[k].nr = k
                         } else {
+                          out.removeLast()
                           for p in problems { diags.error(p, at: spec.location, id: "pf-semantic") }
                           diags.error("skipping rule due to errors", at: spec.location, id: "pf-semantic")
                           errors += 1
@@ -201,10 +220,9 @@ extension PFParser {
         }
       }
     }
-    if out.isEmpty && errors == 0 {
+    if out.count == first && errors == 0 {
       diags.error("rule expands to no valid combination", at: spec.location, id: "pf-semantic")
     }
-    return out
   }
 
   /// A dynamic address's mask narrows to 32 bits in an IPv4 rule (check_netmask).
@@ -233,12 +251,14 @@ extension PFParser {
         p.append("'overload' requires 'max-src-conn' or 'max-src-conn-rate'")
       }
       if (r.proto == 1 && r.af == .inet6) || (r.proto == 58 && r.af == .inet) {
-        p.append("proto \(r.proto == 1 ? "icmp" : "icmp6") doesn't match address family \(r.af == .inet ? "inet" : "inet6")")
+        p.append(
+          "proto \(r.proto == 1 ? "icmp" : "icmp6") doesn't match address family \(r.af == .inet ? "inet" : "inet6")")
       }
       if r.allowOpts && r.action != .pass && r.action != .match {
         p.append("allow-opts can only be specified for pass or match rules")
       }
-      if r.fragment && (r.src.port != nil || r.dst.port != nil || r.flagset != 0 || r.icmpType != 0 || r.icmpCode != 0) {
+      if r.fragment && (r.src.port != nil || r.dst.port != nil || r.flagset != 0 || r.icmpType != 0 || r.icmpCode != 0)
+      {
         p.append("fragments can be filtered only on IP header fields")
       }
       if case .returnRST = r.blockPolicy, r.action == .block, r.proto != 6 {

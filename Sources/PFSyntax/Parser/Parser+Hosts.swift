@@ -15,7 +15,7 @@ extension PFParser {
     var out: [PFHost] = []
     skipNewlines()
     while !acceptPunct("}") {
-      if peek().kind == .eof { throw syntaxError(peek()) }
+      if lex.peekKind() == .eof { throw syntaxError(peek()) }
       out += try host()
       _ = acceptPunct(",")
       skipNewlines()
@@ -82,7 +82,7 @@ extension PFParser {
       let m = try number()
       guard m >= 0, m <= 128 else { throw error("invalid netmask '/\(m)'", at: t.location) }
       mask = Int(m)
-    } else if peek().isPunct(UInt8(ascii: "-")) {
+    } else if (lex.peekKind() == .punct(UInt8(ascii: "-"))) {
       next()
       let end = try stringOrNumber()
       guard let a = IPAddress.parse(Substring(t.text)), let b = IPAddress.parse(Substring(end.text)),
@@ -178,7 +178,9 @@ extension PFParser {
           let hostBits = ~IPAddress.mask(family: .inet, prefix: net.prefix).value & 0xFFFF_FFFF
           addr = IPAddress(family: .inet, value: a.value | hostBits)
         } else if mods.contains("peer") {
-          guard let peer = i.peers?.compactMap({ IPAddress.parse(Substring($0)) }).first(where: { $0.family == a.family }) else { continue }
+          guard
+            let peer = i.peers?.compactMap({ IPAddress.parse(Substring($0)) }).first(where: { $0.family == a.family })
+          else { continue }
           addr = peer
         }
         if mods.contains("network") {
@@ -215,7 +217,7 @@ extension PFParser {
       var out: [PFRange] = []
       skipNewlines()
       while !acceptPunct("}") {
-        if peek().kind == .eof { throw syntaxError(peek()) }
+        if lex.peekKind() == .eof { throw syntaxError(peek()) }
         out.append(try portItem())
         _ = acceptPunct(",")
         skipNewlines()
@@ -268,7 +270,8 @@ extension PFParser {
         return PortRange(a: a, b: 0, isRange: false, star: true)
       }
       let b = try service(rhs, at: t.location)
-      return a == b ? PortRange(a: a, b: 0, isRange: false, star: false) : PortRange(a: a, b: b, isRange: true, star: false)
+      return a == b
+        ? PortRange(a: a, b: 0, isRange: false, star: false) : PortRange(a: a, b: b, isRange: true, star: false)
     }
     return PortRange(a: try service(text, at: t.location), b: 0, isRange: false, star: false)
   }
@@ -314,7 +317,7 @@ extension PFParser {
       var out: [(String, Bool)] = []
       skipNewlines()
       while !acceptPunct("}") {
-        if peek().kind == .eof { throw syntaxError(peek()) }
+        if lex.peekKind() == .eof { throw syntaxError(peek()) }
         let not = acceptPunct("!")
         let n = try string()
         try checkInterfaceName(n)
@@ -351,7 +354,7 @@ extension PFParser {
       var out: [UInt8] = []
       skipNewlines()
       while !acceptPunct("}") {
-        if peek().kind == .eof { throw syntaxError(peek()) }
+        if lex.peekKind() == .eof { throw syntaxError(peek()) }
         out.append(try one(&self))
         _ = acceptPunct(",")
         skipNewlines()

@@ -2,7 +2,9 @@ import FirewallIR
 
 /// `set` options, tables and ALTQ queues: statements pfctl echoes while it parses.
 extension PFParser {
-  static let limitNames: Set<String> = ["states", "frags", "src-nodes", "table-entries", "tables", "anchors", "eth-anchors"]
+  static let limitNames: Set<String> = [
+    "states", "frags", "src-nodes", "table-entries", "tables", "anchors", "eth-anchors",
+  ]
 
   mutating func option() throws {
     next()
@@ -11,7 +13,9 @@ extension PFParser {
     case "timeout":
       try listOrOne {
         let n = try $0.string()
-        guard PFParser.timeoutNames.contains(n.text) else { throw $0.error("unknown timeout \(n.text)", at: n.location) }
+        guard PFParser.timeoutNames.contains(n.text) else {
+          throw $0.error("unknown timeout \(n.text)", at: n.location)
+        }
         let v = try $0.positive()
         $0.config.echo.append("set timeout \(n.text) \(v)")
       }
@@ -27,7 +31,9 @@ extension PFParser {
       config.echo.append("set loginterface \(v.text)")
     case "hostid":
       let t = try stringOrNumber()
-      guard let v = parseCNumber(t.text), v > 0, v <= UInt32.max else { throw error("illegal hostid value \(t.text)", at: t.location) }
+      guard let v = parseCNumber(t.text), v > 0, v <= UInt32.max else {
+        throw error("illegal hostid value \(t.text)", at: t.location)
+      }
       config.echo.append("set hostid 0x\(String(format8: UInt32(v)))")
     case "block-policy":
       if accept("drop") {
@@ -49,10 +55,14 @@ extension PFParser {
       config.echo.append("set optimization \(v.text)")
     case "ruleset-optimization":
       let v = try string()
-      guard ["none", "basic", "profile"].contains(v.text) else { throw error("unknown ruleset-optimization \(v.text)", at: v.location) }
+      guard ["none", "basic", "profile"].contains(v.text) else {
+        throw error("unknown ruleset-optimization \(v.text)", at: v.location)
+      }
     case "require-order":
       let v = try stringOrNumber()
-      guard v.text == "yes" || v.isWord("no") else { throw error("invalid value '\(v.text)', expected 'yes' or 'no'", at: v.location) }
+      guard v.text == "yes" || v.isWord("no") else {
+        throw error("invalid value '\(v.text)', expected 'yes' or 'no'", at: v.location)
+      }
     case "fingerprints":
       _ = try string()
     case "state-policy":
@@ -62,7 +72,9 @@ extension PFParser {
       try stateOptionsBare(&o)
     case "debug":
       let v = try string()
-      guard ["none", "urgent", "misc", "loud"].contains(v.text) else { throw error("unknown debug level \(v.text)", at: v.location) }
+      guard ["none", "urgent", "misc", "loud"].contains(v.text) else {
+        throw error("unknown debug level \(v.text)", at: v.location)
+      }
       config.echo.append("set debug \(v.text)")
     case "skip":
       try expect("on")
@@ -77,16 +89,20 @@ extension PFParser {
       break
     case "syncookies":
       let v = try string()
-      guard ["never", "always", "adaptive"].contains(v.text) else { throw error("unknown syncookies mode \(v.text)", at: v.location) }
+      guard ["never", "always", "adaptive"].contains(v.text) else {
+        throw error("unknown syncookies mode \(v.text)", at: v.location)
+      }
       if acceptPunct("(") {
         while !acceptPunct(")") {
-          if peek().kind == .newline || peek().kind == .eof { throw syntaxError(peek()) }
+          if lex.peekKind() == .newline || lex.peekKind() == .eof { throw syntaxError(peek()) }
           next()
         }
       }
     case "reassemble":
       let v = try stringOrNumber()
-      guard v.text == "yes" || v.text == "no" else { throw error("invalid value '\(v.text)', expected 'yes' or 'no'", at: v.location) }
+      guard v.text == "yes" || v.text == "no" else {
+        throw error("invalid value '\(v.text)', expected 'yes' or 'no'", at: v.location)
+      }
       _ = accept("no-df")
     default:
       throw error("unknown option \(t.text)", at: t.location)
@@ -99,7 +115,7 @@ extension PFParser {
     if acceptPunct("{") {
       skipNewlines()
       while !acceptPunct("}") {
-        if peek().kind == .eof { throw syntaxError(peek()) }
+        if lex.peekKind() == .eof { throw syntaxError(peek()) }
         try item(&self)
         _ = acceptPunct(",")
         skipNewlines()
@@ -111,7 +127,7 @@ extension PFParser {
 
   mutating func stateOptionsBare(_ o: inout PFStateOptions) throws {
     var depth = 0
-    while peek().kind != .newline && peek().kind != .eof {
+    while lex.peekKind() != .newline && lex.peekKind() != .eof {
       let t = next()
       if t.isPunct(UInt8(ascii: "(")) { depth += 1 }
       if t.isPunct(UInt8(ascii: ")")) { depth -= 1 }
@@ -131,7 +147,7 @@ extension PFParser {
     var def = PFTableDef(name: name.text, origin: start)
     var items: [(hosts: [PFHost]?, file: String?)] = []
     var explicitEmpty = false
-    while peek().kind != .newline && peek().kind != .eof {
+    while lex.peekKind() != .newline && lex.peekKind() != .eof {
       if accept("persist") {
         def.persist = true
       } else if accept("const") {
@@ -146,7 +162,7 @@ extension PFParser {
         var hosts: [PFHost] = []
         skipNewlines()
         while !acceptPunct("}") {
-          if peek().kind == .eof { throw syntaxError(peek()) }
+          if lex.peekKind() == .eof { throw syntaxError(peek()) }
           hosts += try host()
           _ = acceptPunct(",")
           skipNewlines()
@@ -199,7 +215,7 @@ extension PFParser {
     if acceptPunct("(") {
       var depth = 1
       while depth > 0 {
-        if peek().kind == .newline || peek().kind == .eof { throw syntaxError(peek()) }
+        if lex.peekKind() == .newline || lex.peekKind() == .eof { throw syntaxError(peek()) }
         let o = next()
         if o.isPunct(UInt8(ascii: "(")) { depth += 1 }
         if o.isPunct(UInt8(ascii: ")")) { depth -= 1 }
@@ -214,7 +230,9 @@ extension PFParser {
     let t = try stringOrNumber()
     var s = Substring(t.text)
     if s.hasSuffix("%") {
-      guard let p = Int(s.dropLast()), p >= 0, p <= 100 else { throw error("bandwidth percent out of range", at: t.location) }
+      guard let p = Int(s.dropLast()), p >= 0, p <= 100 else {
+        throw error("bandwidth percent out of range", at: t.location)
+      }
       return (0, p)
     }
     var mult = 1.0
@@ -254,7 +272,9 @@ extension PFParser {
   }
 
   static func schedulerOptions(_ sched: String, _ opts: [String]) -> String {
-    let order = ["red", "ecn", "rio", "codel", "cleardscp", "flowvalve", "borrow", "wrr", "efficient", "root", "default"]
+    let order = [
+      "red", "ecn", "rio", "codel", "cleardscp", "flowvalve", "borrow", "wrr", "efficient", "root", "default",
+    ]
     let flags = order.filter(opts.contains)
     if flags.isEmpty { return "" }
     return "\(sched)(" + flags.map { " " + $0 }.joined() + " ) "
@@ -269,7 +289,7 @@ extension PFParser {
     var qlimit = 50
     var tbr = 0
     var queues: [String] = []
-    while peek().kind != .newline && peek().kind != .eof {
+    while lex.peekKind() != .newline && lex.peekKind() != .eof {
       if let s = try schedulerSpec() {
         sched = s
       } else if accept("bandwidth") {
@@ -282,7 +302,7 @@ extension PFParser {
         if acceptPunct("{") {
           skipNewlines()
           while !acceptPunct("}") {
-            if peek().kind == .eof { throw syntaxError(peek()) }
+            if lex.peekKind() == .eof { throw syntaxError(peek()) }
             queues.append(try string().text)
             _ = acceptPunct(",")
             skipNewlines()
@@ -312,7 +332,17 @@ extension PFParser {
       var size = tbr
       if size == 0 {
         let base: Int
-        if rate <= 1e6 { base = 1 } else if rate <= 10e6 { base = 4 } else if rate <= 200e6 { base = 8 } else if rate <= 2500e6 { base = 24 } else { base = 128 }
+        if rate <= 1e6 {
+          base = 1
+        } else if rate <= 10e6 {
+          base = 4
+        } else if rate <= 200e6 {
+          base = 8
+        } else if rate <= 2500e6 {
+          base = 24
+        } else {
+          base = 128
+        }
         size = base * mtu
       }
       line += "tbrsize \(size) "
@@ -332,7 +362,7 @@ extension PFParser {
     var qlimit = 50
     var sched: (String, [String])? = nil
     var children: [String] = []
-    while peek().kind != .newline && peek().kind != .eof {
+    while lex.peekKind() != .newline && lex.peekKind() != .eof {
       if accept("on") {
         onIf = try string().text
       } else if accept("bandwidth") {
@@ -346,7 +376,7 @@ extension PFParser {
       } else if acceptPunct("{") {
         skipNewlines()
         while !acceptPunct("}") {
-          if peek().kind == .eof { throw syntaxError(peek()) }
+          if lex.peekKind() == .eof { throw syntaxError(peek()) }
           children.append(try string().text)
           _ = acceptPunct(",")
           skipNewlines()

@@ -76,9 +76,10 @@ extension PFParser {
     }
     try endOfLine()
     try finishFilterRule(&spec)
-    let rules = try expand(spec)
-    for r in rules {
-      if r.action == .scrub || r.action == .noScrub { current.scrub.append(r) } else { current.filter.append(r) }
+    if spec.rule.action == .scrub || spec.rule.action == .noScrub {
+      try expand(spec, into: &current.scrub)
+    } else {
+      try expand(spec, into: &current.filter)
     }
   }
 
@@ -103,7 +104,7 @@ extension PFParser {
       if acceptPunct("(") {
         v4 = try icmpReturnCode(v6: false)
         _ = acceptPunct(",")
-        if !peek().isPunct(UInt8(ascii: ")")) { v6 = try icmpReturnCode(v6: true) }
+        if !(lex.peekKind() == .punct(UInt8(ascii: ")"))) { v6 = try icmpReturnCode(v6: true) }
         try expectPunct(")")
       }
       r.blockPolicy = .returnICMP(v4: v4, v6: v6)
@@ -135,7 +136,7 @@ extension PFParser {
     while true {
       if accept("quick") {
         r.quick = true
-      } else if peek().isWord("log") {
+      } else if lex.peekIsWord("log") {
         try logOption(&r)
       } else {
         break
@@ -179,7 +180,7 @@ extension PFParser {
     if acceptPunct("{") {
       skipNewlines()
       while !acceptPunct("}") {
-        if peek().kind == .eof { throw syntaxError(peek()) }
+        if lex.peekKind() == .eof { throw syntaxError(peek()) }
         hosts += try routeHost()
         _ = acceptPunct(",")
         skipNewlines()
@@ -272,12 +273,12 @@ extension PFParser {
   mutating func fromTo(_ spec: inout RuleSpec) throws {
     if accept("all") { return }
     if accept("from") {
-      if !peek().isWord("port") { spec.srcHosts = try ipSpec() }
+      if !lex.peekIsWord("port") { spec.srcHosts = try ipSpec() }
       if accept("port") { spec.srcPorts = try portSpec() }
       if accept("os") { spec.oses = try osSpec() }
     }
     if accept("to") {
-      if !peek().isWord("port") { spec.dstHosts = try ipSpec() }
+      if !lex.peekIsWord("port") { spec.dstHosts = try ipSpec() }
       if accept("port") { spec.dstPorts = try portSpec() }
     }
   }
@@ -327,7 +328,7 @@ extension PFParser {
         spec.flagsGiven = true
         if accept("any") { break }
         var f: UInt8 = 0
-        if !peek().isPunct(UInt8(ascii: "/")) { f = try tcpFlags() }
+        if !(lex.peekKind() == .punct(UInt8(ascii: "/"))) { f = try tcpFlags() }
         try expectPunct("/")
         spec.rule.flags = f
         spec.rule.flagset = try tcpFlags()
@@ -370,7 +371,7 @@ extension PFParser {
         if acceptPunct("(") {
           spec.rule.queue = try string().text
           _ = acceptPunct(",")
-          if !peek().isPunct(UInt8(ascii: ")")) { spec.rule.priorityQueue = try string().text }
+          if !(lex.peekKind() == .punct(UInt8(ascii: ")"))) { spec.rule.priorityQueue = try string().text }
           try expectPunct(")")
         } else {
           spec.rule.queue = try string().text
@@ -391,7 +392,7 @@ extension PFParser {
         spec.rule.rtable = Int(n)
       case "divert-to":
         next()
-        if !peek().isWord("port") { _ = try host() }
+        if !lex.peekIsWord("port") { _ = try host() }
         try expect("port")
         let p = try portRange()
         spec.rule.divertPort = UInt16(p.a)
@@ -409,7 +410,7 @@ extension PFParser {
           if acceptPunct("(") {
             let a = try number()
             _ = acceptPunct(",")
-            let b = peek().isPunct(UInt8(ascii: ")")) ? a : try number()
+            let b = (lex.peekKind() == .punct(UInt8(ascii: ")"))) ? a : try number()
             try expectPunct(")")
             guard (0...7).contains(a), (0...7).contains(b) else { throw error("prio must be 0 - 7", at: t.location) }
             spec.rule.setPrio = (Int(a), Int(b))
@@ -428,7 +429,9 @@ extension PFParser {
         let a = try number()
         try expectPunct("/")
         let b = try number()
-        guard a >= 0, b >= 0, a <= UInt32.max, b <= UInt32.max else { throw error("only positive values permitted", at: t.location) }
+        guard a >= 0, b >= 0, a <= UInt32.max, b <= UInt32.max else {
+          throw error("only positive values permitted", at: t.location)
+        }
         spec.rule.maxPktRate = (UInt32(a), UInt32(b))
       case "max-pkt-size":
         next()
@@ -473,7 +476,13 @@ extension PFParser {
         }
       case "af-to":
         next()
-        if accept("inet") { spec.rule.afTo = .inet } else if accept("inet6") { spec.rule.afTo = .inet6 } else { throw syntaxError(peek()) }
+        if accept("inet") {
+          spec.rule.afTo = .inet
+        } else if accept("inet6") {
+          spec.rule.afTo = .inet6
+        } else {
+          throw syntaxError(peek())
+        }
         try expect("from")
         spec.natSpec = try poolSpec(at: t.location)
         if accept("to") { spec.rdrSpec = try poolSpec(at: t.location) }
@@ -640,7 +649,13 @@ extension PFParser {
         o.max = UInt32(try positive())
       case "no-sync": o.noSync = true
       case "source-track":
-        if accept("rule") { o.sourceTrack = "rule" } else if accept("global") { o.sourceTrack = "global" } else { o.sourceTrack = "" }
+        if accept("rule") {
+          o.sourceTrack = "rule"
+        } else if accept("global") {
+          o.sourceTrack = "global"
+        } else {
+          o.sourceTrack = ""
+        }
       case "max-src-nodes": o.maxSrcNodes = UInt32(try positive())
       case "max-src-states": o.maxSrcStates = UInt32(try positive())
       case "max-src-conn": o.maxSrcConn = UInt32(try positive())
@@ -670,7 +685,7 @@ extension PFParser {
       skipNewlines()
       _ = acceptPunct(",")
       skipNewlines()
-    } while !peek().isPunct(UInt8(ascii: ")"))
+    } while !(lex.peekKind() == .punct(UInt8(ascii: ")")))
     try expectPunct(")")
     // Per-source limits imply rule source tracking; a bare `source-track` is global otherwise.
     if o.sourceTrack == nil || o.sourceTrack == "" {
@@ -740,20 +755,18 @@ extension PFParser {
 
   /// Defaults pfctl fills in after a filter rule is read, and the checks it makes on the whole rule.
   mutating func finishFilterRule(_ spec: inout RuleSpec) throws {
-    var r = spec.rule
-    if r.action == .pass && !spec.stateGiven { r.keepState = .keep }
-    if r.action == .pass && !spec.flagsGiven && r.flags == 0 && r.flagset == 0 && !r.fragment
-      && r.keepState != .none
+    if spec.rule.action == .pass && !spec.stateGiven { spec.rule.keepState = .keep }
+    if spec.rule.action == .pass && !spec.flagsGiven && spec.rule.flags == 0 && spec.rule.flagset == 0
+      && !spec.rule.fragment && spec.rule.keepState != .none
     {
-      r.flags = 1 << 1
-      r.flagset = 1 << 1 | 1 << 4
+      spec.rule.flags = 1 << 1
+      spec.rule.flagset = 1 << 1 | 1 << 4
     }
-    if r.action == .block, r.routeKind != nil {
+    if spec.rule.action == .block, spec.rule.routeKind != nil {
       throw error("route-to, reply-to and dup-to are not supported on block rules")
     }
-    if r.action == .block, spec.stateGiven, r.keepState != .none {
+    if spec.rule.action == .block, spec.stateGiven, spec.rule.keepState != .none {
       throw error("keep state on block rules doesn't make sense")
     }
-    spec.rule = r
   }
 }

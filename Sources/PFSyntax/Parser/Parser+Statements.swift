@@ -18,7 +18,7 @@ extension PFParser {
     if accept("pass") {
       if negated { throw error("\"pass\" not valid with \"no\"", at: kw.location) }
       spec.rule.natPass = true
-      if peek().isWord("log") { try logOption(&spec.rule) }
+      if lex.peekIsWord("log") { try logOption(&spec.rule) }
     }
     if accept("on") { spec.interfaces = try interfaceSpec() }
     if accept("inet") { spec.rule.af = .inet } else if accept("inet6") { spec.rule.af = .inet6 }
@@ -29,7 +29,7 @@ extension PFParser {
         spec.rule.tag = try string().text
       } else if accept("tagged") {
         spec.rule.tagged = try string().text
-      } else if peek().isPunct(UInt8(ascii: "!")), lex.peek2().isWord("tagged") {
+      } else if (lex.peekKind() == .punct(UInt8(ascii: "!"))), lex.peek2().isWord("tagged") {
         next()
         next()
         spec.rule.taggedNot = true
@@ -62,7 +62,9 @@ extension PFParser {
       }
       try poolOptions(&p.pool, at: arrow.location)
       if spec.rule.action == .binat {
-        if p.pool.hosts.count != 1 { throw error("binat rule must have exactly one translation address", at: arrow.location) }
+        if p.pool.hosts.count != 1 {
+          throw error("binat rule must have exactly one translation address", at: arrow.location)
+        }
       }
       pendingTranslation = p
     } else if !negated {
@@ -91,7 +93,10 @@ extension PFParser {
     default: spec.rule.action = .pass
     }
     var name: String? = nil
-    if peek().isString, !["in", "out", "on", "inet", "inet6", "proto", "from", "to", "all", "log", "quick"].contains(peek().text) || peek().kind == .quoted {
+    if peek().isString,
+      !["in", "out", "on", "inet", "inet6", "proto", "from", "to", "all", "log", "quick"].contains(peek().text)
+        || peek().kind == .quoted
+    {
       let n = next()
       name = n.text
       if n.text.utf8.count >= 1024 { throw error("anchor name too long", at: n.location) }
@@ -103,7 +108,7 @@ extension PFParser {
     try fromTo(&spec)
     if spec.rule.action == .pass { try filterOptions(&spec) }
     var inline: PFRuleset? = nil
-    if peek().isPunct(UInt8(ascii: "{")) {
+    if (lex.peekKind() == .punct(UInt8(ascii: "{"))) {
       next()
       if let n = name, n.contains("*") || n.hasPrefix("/") {
         throw error("anchor with inline rules cannot have a wildcard or absolute name", at: start)
@@ -172,7 +177,9 @@ extension PFParser {
       if let nets = try interfaceHosts(ifname + ":network", mask: nil, at: start), !nets.isEmpty {
         var s = base
         s.interfaces = [(ifname, true)]
-        s.srcHosts = nets.map { var h = $0; h.scope = nil; return h }
+        s.srcHosts = nets.map {
+          var h = $0; h.scope = nil; return h
+        }
         current.filter += try expandQuiet(s)
       }
       let loopback = hostContext.interface(named: ifname)?.isLoopback ?? false
@@ -232,7 +239,7 @@ extension PFParser {
         protos = []
         skipNewlines()
         while !acceptPunct("}") {
-          if peek().kind == .eof { throw syntaxError(peek()) }
+          if lex.peekKind() == .eof { throw syntaxError(peek()) }
           protos.append(try one(&self))
           _ = acceptPunct(",")
           skipNewlines()
@@ -255,7 +262,7 @@ extension PFParser {
         r.tag = try string().text
       } else if accept("tagged") {
         r.tagged = try string().text
-      } else if peek().isPunct(UInt8(ascii: "!")) {
+      } else if (lex.peekKind() == .punct(UInt8(ascii: "!"))) {
         next()
         try expect("tagged")
         r.taggedNot = true
@@ -264,7 +271,7 @@ extension PFParser {
         r.labels.append(try string().text)
       } else if accept("ridentifier") {
         r.ridentifier = UInt32(try positive())
-      } else if peek().isWord("dnpipe") || peek().isWord("dnqueue") {
+      } else if lex.peekIsWord("dnpipe") || lex.peekIsWord("dnqueue") {
         r.dnIsPipe = next().text == "dnpipe"
         r.dnpipe = Int(try number())
       } else {
@@ -325,7 +332,7 @@ extension PFParser {
       var out: [PFMAC?] = []
       skipNewlines()
       while !acceptPunct("}") {
-        if peek().kind == .eof { throw syntaxError(peek()) }
+        if lex.peekKind() == .eof { throw syntaxError(peek()) }
         out.append(try one(&self))
         _ = acceptPunct(",")
         skipNewlines()
@@ -358,7 +365,7 @@ extension PFParser {
     let id = try positive()
     line += " id \(id)"
     var words: [String] = []
-    while peek().kind != .newline && peek().kind != .eof {
+    while lex.peekKind() != .newline && lex.peekKind() != .eof {
       let t = next()
       if t.isPunct(UInt8(ascii: "/")) {
         guard !words.isEmpty else { throw syntaxError(t) }

@@ -78,16 +78,16 @@ public struct PFParser {
   @discardableResult mutating func next() -> Token { lex.next() }
 
   mutating func accept(_ word: String) -> Bool {
-    if peek().isWord(word) {
-      next()
+    if lex.peekIsWord(word) {
+      _ = lex.next()
       return true
     }
     return false
   }
 
-  mutating func acceptPunct(_ c: Character) -> Bool {
-    if peek().isPunct(c.asciiValue!) {
-      next()
+  mutating func acceptPunct(_ c: Unicode.Scalar) -> Bool {
+    if lex.peekKind() == .punct(UInt8(ascii: c)) {
+      _ = lex.next()
       return true
     }
     return false
@@ -97,7 +97,7 @@ public struct PFParser {
     guard accept(word) else { throw syntaxError(peek()) }
   }
 
-  mutating func expectPunct(_ c: Character) throws {
+  mutating func expectPunct(_ c: Unicode.Scalar) throws {
     guard acceptPunct(c) else { throw syntaxError(peek()) }
   }
 
@@ -123,7 +123,7 @@ public struct PFParser {
   }
 
   mutating func skipNewlines() {
-    while peek().kind == .newline { next() }
+    while lex.peekKind() == .newline { next() }
   }
 
   /// Consumes the end of the statement.
@@ -236,7 +236,7 @@ public struct PFParser {
     guard let f = file else {
       throw error("cannot open include file \(name.text)", at: name.location, id: "pf-include")
     }
-    if peek().kind == .eof {
+    if lex.peekKind() == .eof {
       lex.discardLookahead()
       lineEnded = true
     } else {

@@ -3,9 +3,14 @@ import FirewallIR
 /// Prints a parsed pf.conf as `pfctl -o none -nv` does: echoed definitions first, then the
 /// rules in load order (scrub, ether, nat, rdr, binat, filter), inline anchors nested.
 public enum PFPrinter {
-  public static func print(_ config: PFConfig) -> String {
-    var out = ""
-    out.reserveCapacity(config.echo.count * 40)
+  public static func print(_ config: PFConfig) -> String { render(config).string }
+
+  /// The print as UTF-8 bytes, for writing out without another copy.
+  public static func render(_ config: PFConfig) -> TextBuffer {
+    var out = TextBuffer()
+    let rs = config.main
+    let count = rs.scrub.count + rs.nat.count + rs.rdr.count + rs.binat.count + rs.filter.count + rs.ether.count
+    out = TextBuffer(capacity: config.echo.count * 40 + count * 80)
     for line in config.echo {
       out += line
       out += "\n"
@@ -19,11 +24,12 @@ public enum PFPrinter {
     return out
   }
 
-  static func ruleset(_ rs: PFRuleset, _ kind: KeyPath<PFRuleset, [PFRule]>, depth: Int, into out: inout String) {
-    for r in rs[keyPath: kind] {
-      out += String(repeating: "  ", count: depth)
-      rule(r, into: &out)
-      if let a = r.anchor, !a[keyPath: kind].isEmpty {
+  static func ruleset(_ rs: PFRuleset, _ kind: KeyPath<PFRuleset, [PFRule]>, depth: Int, into out: inout TextBuffer) {
+    let rules = rs[keyPath: kind]
+    for i in rules.indices {
+      if depth > 0 { out += String(repeating: "  ", count: depth) }
+      rule(rules[i], into: &out)
+      if let a = rules[i].anchor, !a[keyPath: kind].isEmpty {
         out += " {\n"
         ruleset(a, kind, depth: depth + 1, into: &out)
         out += String(repeating: "  ", count: depth) + "}\n"
@@ -33,7 +39,7 @@ public enum PFPrinter {
     }
   }
 
-  static func etherRuleset(_ rs: PFRuleset, into out: inout String) {
+  static func etherRuleset(_ rs: PFRuleset, into out: inout TextBuffer) {
     for r in rs.ether {
       out += etherRule(r)
       out += "\n"
@@ -83,28 +89,73 @@ public enum PFPrinter {
 
   static func port(_ p: PFRange, proto: UInt8) -> String {
     var a = "\(p.a)"
-    if p.op == .equal || p.op == .notEqual, let n = ServiceNames.name(port: UInt16(p.a), proto: proto == 6 ? "tcp" : "udp") {
+    if p.op == .equal || p.op == .notEqual,
+      let n = ServiceNames.name(port: UInt16(p.a), proto: proto == 6 ? "tcp" : "udp")
+    {
       a = n
     }
     return " port" + op(p.op, a, "\(p.b)")
   }
 
   static func fromTo(src: PFRuleAddress, os: String?, dst: PFRuleAddress, af: AddressFamily?, proto: UInt8) -> String {
+    var b = TextBuffer()
+    fromTo(src: src, os: os, dst: dst, af: af, proto: proto, into: &b)
+    return b.string
+  }
+
+  static func fromTo(
+    src: PFRuleAddress, os: String?, dst: PFRuleAddress, af: AddressFamily?, proto: UInt8, into s: inout TextBuffer
+  ) {
     if src.address.isAny && dst.address.isAny && !src.negated && !dst.negated && src.port == nil
       && dst.port == nil && os == nil
     {
-      return " all"
+      s += " all"
+      return
     }
-    var s = " from "
+    s += " from "
     if src.negated { s += "! " }
-    s += address(src.address, af: af)
-    if let p = src.port { s += port(p, proto: proto) }
+    address(src.address, af: af, into: &s)
+    if let p = src.port { port(p, proto: proto, into: &s) }
     if let o = os { s += " os \"\(o)\"" }
     s += " to "
     if dst.negated { s += "! " }
-    s += address(dst.address, af: af)
-    if let p = dst.port { s += port(p, proto: proto) }
-    return s
+    address(dst.address, af: af, into: &s)
+    if let p = dst.port { port(p, proto: proto, into: &s) }
+  }
+
+  /// print_addr into a buffer; addresses of the common kinds without temporary strings.
+  static func address(_ a: PFAddress, af: AddressFamily?, into s: inout TextBuffer) {
+    if case .addrMask(let addr?, let prefix) = a, af == nil || addr.family == af {
+      s.append(address: addr)
+      if prefix != (addr.family == .inet ? 32 : 128) {
+        s.append(byte: UInt8(ascii: "/"))
+        s.append(decimal: UInt64(prefix))
+      }
+      return
+    }
+    s += address(a, af: af)
+  }
+
+  static func port(_ p: PFRange, proto: UInt8, into s: inout TextBuffer) {
+    s += " port"
+    if p.op == .equal || p.op == .notEqual,
+      let n = ServiceNames.name(port: UInt16(p.a), proto: proto == 6 ? "tcp" : "udp")
+    {
+      s += op(p.op, n, "")
+      return
+    }
+    switch p.op {
+    case .equal: s += " = "
+    case .notEqual: s += " != "
+    case .less: s += " < "
+    case .lessOrEqual: s += " <= "
+    case .greater: s += " > "
+    case .greaterOrEqual: s += " >= "
+    default:
+      s += op(p.op, "\(p.a)", "\(p.b)")
+      return
+    }
+    s.append(decimal: UInt64(p.a))
   }
 
   enum PoolKind { case nat, rdr, binat, route }
@@ -171,7 +222,7 @@ public enum PFPrinter {
   // MARK: rules
 
   /// pfctl's print_rule, without the trailing newline.
-  public static func rule(_ r: PFRule, into s: inout String) {
+  public static func rule(_ r: PFRule, into s: inout TextBuffer) {
     let anchorCall = r.anchorCall
     if r.action == .match {
       s += "match"
@@ -235,13 +286,15 @@ public enum PFPrinter {
     if r.proto != 0 {
       s += " proto " + (ProtocolNames.name(number: r.proto) ?? "\(r.proto)")
     }
-    s += fromTo(src: r.src, os: r.os, dst: r.dst, af: r.af, proto: r.proto)
+    fromTo(src: r.src, os: r.os, dst: r.dst, af: r.af, proto: r.proto, into: &s)
     if let rc = r.receivedOn { s += " \(r.receivedOnNot ? "!" : "")received-on \(rc)" }
     if let u = r.uid {
-      s += " user" + op(u.op, u.a == UInt32.max && (u.op == .equal || u.op == .notEqual) ? "unknown" : "\(u.a)", "\(u.b)")
+      s +=
+        " user" + op(u.op, u.a == UInt32.max && (u.op == .equal || u.op == .notEqual) ? "unknown" : "\(u.a)", "\(u.b)")
     }
     if let g = r.gid {
-      s += " group" + op(g.op, g.a == UInt32.max && (g.op == .equal || g.op == .notEqual) ? "unknown" : "\(g.a)", "\(g.b)")
+      s +=
+        " group" + op(g.op, g.a == UInt32.max && (g.op == .equal || g.op == .notEqual) ? "unknown" : "\(g.a)", "\(g.b)")
     }
     if r.flags != 0 || r.flagset != 0 {
       s += " flags " + flags(r.flags) + "/" + flags(r.flagset)
@@ -356,8 +409,9 @@ public enum PFPrinter {
     return f.isEmpty ? "\(whole)" : "\(whole).\(f)"
   }
 
-  static func stateOptions(_ o: PFStateOptions, into s: inout String) {
-    let any = o.max != 0 || o.maxSrcNodes != 0 || o.maxSrcStates != 0 || o.noSync || o.sourceTrack != nil
+  static func stateOptions(_ o: PFStateOptions, into s: inout TextBuffer) {
+    let any =
+      o.max != 0 || o.maxSrcNodes != 0 || o.maxSrcStates != 0 || o.noSync || o.sourceTrack != nil
       || o.ifBound || o.floating || o.sloppy || o.pflow || !o.timeoutList.isEmpty
     guard any else { return }
     var parts: [String] = []
