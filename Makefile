@@ -25,7 +25,7 @@ run: release
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build --disable-swift-testing $(BUILD_FLAGS)
 
 # Throughput benchmarks (not part of `make test`).
 bench: release
