@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "fwc", targets: ["fwc"]),
     .library(name: "FirewallIR", targets: ["FirewallIR"]),
     .library(name: "PFSyntax", targets: ["PFSyntax"]),
+    .library(name: "IPFilterSyntax", targets: ["IPFilterSyntax"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -17,15 +18,18 @@ let package = Package(
     .target(name: "FirewallIR"),
     // pf.conf: lexer, parser, macro/list expansion, pfctl-style printer, lowering to the IR.
     .target(name: "PFSyntax", dependencies: ["FirewallIR"]),
+    // ipfilter: ipf.conf, ipnat.conf and ippool.conf lexer, parsers and ipf-style printers.
+    .target(name: "IPFilterSyntax", dependencies: ["FirewallIR"]),
     // The command line.
     .executableTarget(
       name: "fwc",
       dependencies: [
-        "FirewallIR", "PFSyntax",
+        "FirewallIR", "PFSyntax", "IPFilterSyntax",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "FirewallIRTests", dependencies: ["FirewallIR"]),
     .testTarget(name: "PFSyntaxTests", dependencies: ["PFSyntax", "FirewallIR"]),
+    .testTarget(name: "IPFilterSyntaxTests", dependencies: ["IPFilterSyntax", "FirewallIR"]),
     .testTarget(name: "fwcTests", dependencies: ["fwc"]),
   ]
 )

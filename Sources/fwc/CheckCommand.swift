@@ -17,8 +17,7 @@ struct CheckCommand: ParsableCommand {
     var failed = false
     for arg in input.files {
       let file = try InputLoader.load(arg, language: input.language)
-      try requirePF(file)
-      let result = parsePF(file, host: host)
+      let result = try parseInput(file, host: host)
       report(result.diagnostics, files: result.files)
       if result.hasErrors { failed = true }
     }

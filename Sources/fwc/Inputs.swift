@@ -1,6 +1,7 @@
 import ArgumentParser
 import FirewallIR
 import Foundation
+import IPFilterSyntax
 import PFSyntax
 
 /// Options shared by the commands that read rulesets.
@@ -69,9 +70,35 @@ enum InputLoader {
     return SourceFile(name: path, bytes: Array(data))
   }
 
-  /// Guesses a file's language from its content; pf unless it clearly looks otherwise.
+  /// Guesses a file's language from its content: the first statement's keyword tells ipnat
+  /// (`map`, `rdr`, `bimap` … with `->` and no pf `on`-less form), ippool (`table role=`,
+  /// `pool ipf/`), ipfw (`add`, `ipfw`) and ipf (`pass in`/`block out` … with `all`-style
+  /// direction words); pf otherwise.
   static func detect(_ source: SourceFile) -> String {
-    "pf"
+    for raw in String(decoding: source.bytes.prefix(65536), as: UTF8.self).split(separator: "\n") {
+      let line = raw.drop(while: { $0 == " " || $0 == "\t" })
+      if line.isEmpty || line.hasPrefix("#") { continue }
+      let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+      guard let first = words.first else { continue }
+      if first.hasPrefix("table") && line.contains("role") || first == "pool" && words.dropFirst().first?.hasPrefix("ipf") == true {
+        return "ippool"
+      }
+      if ["map", "map-block", "bimap", "rewrite", "divert", "encap"].contains(first) { return "ipnat" }
+      if first == "rdr" && !line.contains(" on ") { return "ipnat" }
+      if first == "add" || first == "ipfw" || first.allSatisfy(\.isNumber) && words.count > 1 && ["allow", "deny", "pass", "count", "skipto"].contains(words[1]) {
+        return "ipfw"
+      }
+      if ["pass", "block", "log", "count", "auth", "preauth", "call", "skip"].contains(first), words.count > 1,
+        words[1] == "in" || words[1] == "out", line.contains(" all") || line.contains(" from ") || words.count == 2
+      {
+        // pf also writes `pass in …`; ipf marks are `(!)`-free names with `head`/`group`/`keep frags`
+        // or `with`: prefer pf unless an ipf-only word appears.
+        let ipfOnly = ["head", "group", "keep frags", "with", "return-icmp-as-dest", "or-block", "first", "body", "count"]
+        if ipfOnly.contains(where: { line.contains(" \($0)") }) { return "ipf" }
+      }
+      return "pf"
+    }
+    return "pf"
   }
 }
 
@@ -91,9 +118,27 @@ func parsePF(_ input: InputFile, host: HostContext) -> PFParser.Result {
   PFParser.parse(input.source, host: host) { path in InputLoader.readSource(path) }
 }
 
-func requirePF(_ input: InputFile) throws {
-  guard input.kind == "pf" else {
+/// A file read with its language's front end: its canonical print and its diagnostics.
+struct ParsedInput {
+  var diagnostics: [Diagnostic]
+  var files: [SourceFile]
+  var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+  /// The native tool's print of the file (meaningful only without errors).
+  var render: () -> [UInt8]
+}
+
+/// Reads one input with the front end of its kind.
+func parseInput(_ input: InputFile, host: HostContext) throws -> ParsedInput {
+  switch input.kind {
+  case "pf":
+    let r = parsePF(input, host: host)
+    return ParsedInput(diagnostics: r.diagnostics, files: r.files) { PFPrinter.render(r.config).bytes }
+  case "ipf":
+    let r = IPFParser.parse(input.source)
+    return ParsedInput(diagnostics: r.diagnostics, files: [r.file]) { Array(IPFPrinter.print(r.items).utf8) }
+  default:
     throw CommandFailure(
       description: "fwc: \(input.source.name): the \(input.kind) front end is not available in this version")
   }
 }
+

@@ -22,18 +22,17 @@ struct PrintCommand: ParsableCommand {
 
   func run() throws {
     let host = try input.hostContext()
-    var configs: [PFConfig] = []
+    var parsed: [ParsedInput] = []
     var failed = false
     for arg in input.files {
       let file = try InputLoader.load(arg, language: input.language)
-      try requirePF(file)
-      let result = parsePF(file, host: host)
+      let result = try parseInput(file, host: host)
       report(result.diagnostics, files: result.files)
-      if result.hasErrors { failed = true } else { configs.append(result.config) }
+      if result.hasErrors { failed = true } else { parsed.append(result) }
     }
     // Nothing is written unless every file is clean.
     if failed { throw ExitCode(1) }
-    for config in configs { writeStandardOutput(PFPrinter.render(config).bytes) }
+    for p in parsed { writeStandardOutput(p.render()) }
   }
 }
 
