@@ -136,6 +136,12 @@ func parseInput(_ input: InputFile, host: HostContext) throws -> ParsedInput {
   case "ipf":
     let r = IPFParser.parse(input.source)
     return ParsedInput(diagnostics: r.diagnostics, files: [r.file]) { Array(IPFPrinter.print(r.items).utf8) }
+  case "ipnat":
+    let r = IPNatParser.parse(input.source)
+    return ParsedInput(diagnostics: r.diagnostics, files: [r.file]) { Array(IPNatPrinter.print(r.rules).utf8) }
+  case "ippool":
+    let r = IPPoolParser.parse(input.source) { InputLoader.readSource($0) }
+    return ParsedInput(diagnostics: r.diagnostics, files: [r.file]) { Array(IPPoolPrinter.print(r.definitions).utf8) }
   default:
     throw CommandFailure(
       description: "fwc: \(input.source.name): the \(input.kind) front end is not available in this version")
