@@ -333,10 +333,24 @@ public struct IPFParser {
 
   mutating func interfaceNames() throws -> [String] {
     var names: [String] = []
-    let a = try word()
-    names.append(a.text)
-    if accept(",") { names.append(try word().text) }
+    names.append(try interfaceName())
+    if accept(",") { names.append(try interfaceName()) }
     return names
+  }
+
+  /// An interface name; ipf's print marks unknown interfaces `name(!)`, which reads back as the name.
+  mutating func interfaceName() throws -> String {
+    let a = try word()
+    skipUnknownMark()
+    return a.text
+  }
+
+  mutating func skipUnknownMark() {
+    if peek().is("("), lex.peek2().is("!") {
+      next()
+      next()
+      _ = accept(")")
+    }
   }
 
   mutating func destination() throws -> (IPFDestination, AddressFamily?) {
@@ -345,6 +359,7 @@ public struct IPFParser {
       return (IPFDestination(ifname: try word().text, address: nil, dstlist: true), nil)
     }
     let t = try word()
+    skipUnknownMark()
     if let colon = t.text.firstIndex(of: ":") {
       let name = String(t.text[..<colon])
       let rest = String(t.text[t.text.index(after: colon)...])

@@ -193,7 +193,7 @@ public struct IPPoolParser {
           let p = try word()
           switch p.text {
           case "round-robin", "random", "hash", "src-hash", "dst-hash": policy = p.text
-          case "weighted":
+          case "weighted", "weighting":
             try expect("connection")
             policy = "weighting connection"
           default: throw error("unknown policy '\(p.text)'", at: p.location)
