@@ -5,7 +5,7 @@ FWC_DEBUG = .build/debug/fwc
 FWC_RELEASE = .build/release/fwc
 FUZZ_SECONDS ?= 600
 
-.PHONY: all build release run test check-corpus bench fuzz-pf format lint clean deps
+.PHONY: all build release run test bench fuzz-pf fuzz-ipf format lint clean deps
 
 all: build
 
@@ -31,9 +31,12 @@ test: deps
 bench: release
 	Benchmarks/run.sh $(FWC_RELEASE)
 
-# libFuzzer on the pf parser; FUZZ_SECONDS bounds the run.
+# libFuzzer on the parsers; FUZZ_SECONDS bounds each run.
 fuzz-pf: deps
 	Fuzz/run.sh pf $(FUZZ_SECONDS)
+
+fuzz-ipf: deps
+	Fuzz/run.sh ipf $(FUZZ_SECONDS)
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Fuzz

@@ -7,20 +7,25 @@ target=${1:-pf}
 seconds=${2:-600}
 case $target in
   pf) main=Fuzz/PFParserFuzz/main.swift; modules=(FirewallIR PFSyntax) ;;
+  ipf) main=Fuzz/IPFilterFuzz/main.swift; modules=(FirewallIR IPFilterSyntax) ;;
   *) echo "unknown fuzz target: $target" >&2; exit 2 ;;
 esac
 out=.build-fuzz
-mkdir -p "$out/obj" "$out/corpus-$target" fuzz-artifacts
+mkdir -p "$out/obj-$target" "$out/corpus-$target" fuzz-artifacts
 sources=()
 for m in "${modules[@]}"; do
   srcs=$(find "Sources/$m" -name '*.swift' | sort)
-  swiftc -parse-as-library -module-name "$m" -emit-module -emit-module-path "$out/obj/$m.swiftmodule" \
-    -I "$out/obj" -sanitize=fuzzer,address -parse-as-library -O -g \
-    -c $srcs -wmo -o "$out/obj/$m.o" -enable-testing
+  swiftc -parse-as-library -module-name "$m" -emit-module -emit-module-path "$out/obj-$target/$m.swiftmodule" \
+    -I "$out/obj-$target" -sanitize=fuzzer,address -parse-as-library -O -g \
+    -c $srcs -wmo -o "$out/obj-$target/$m.o" -enable-testing
 done
-swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$out/obj" "$main" "$out"/obj/*.o -o "$out/fuzz-$target"
+swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$out/obj-$target" "$main" "$out"/obj-$target/*.o -o "$out/fuzz-$target"
 # Seed with the corpus and the examples when present.
-for f in ../shared/corpus/pf/pfctl-tests/*.in ../shared/corpus/pf/examples/* examples/pf.conf; do
+case $target in
+  pf) seeds="../shared/corpus/pf/pfctl-tests/*.in ../shared/corpus/pf/examples/* examples/pf.conf" ;;
+  ipf) seeds="../shared/corpus/ipfilter/test/regress/i* ../shared/corpus/ipfilter/test/regress/ip* ../shared/corpus/ipfilter/examples/* ../shared/corpus/ipfilter/realworld/*" ;;
+esac
+for f in $seeds; do
   [ -f "$f" ] && cp "$f" "$out/corpus-$target/" 2>/dev/null || true
 done
 "$out/fuzz-$target" "$out/corpus-$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \

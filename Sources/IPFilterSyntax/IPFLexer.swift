@@ -38,8 +38,20 @@ public struct IPFLexer {
   public var variables: [String: String] = [:]
   public var diagnostics = DiagnosticBag()
   private var la: [IPFToken] = []
-  /// Characters that are tokens of their own.
-  static let specials: Set<UInt8> = Set("=,/;{}()@!<>".utf8)
+  private var laStart = 0
+  /// Characters that are tokens of their own, as a table indexed by byte.
+  static let specials: [Bool] = {
+    var t = [Bool](repeating: false, count: 256)
+    for b in "=,/;{}()@!<>".utf8 { t[Int(b)] = true }
+    return t
+  }()
+
+  /// Bytes that end an unquoted word.
+  static let wordEnds: [Bool] = {
+    var t = specials
+    for b in " \t\r\n#'\"$".utf8 { t[Int(b)] = true }
+    return t
+  }()
 
   public init(file: SourceFile) {
     self.file = file
@@ -102,17 +114,25 @@ public struct IPFLexer {
   }
 
   public mutating func peek() -> IPFToken {
-    if la.isEmpty { la.append(lex()) }
-    return la[0]
+    if laStart == la.count {
+      la.removeAll(keepingCapacity: true)
+      laStart = 0
+      la.append(lex())
+    }
+    return la[laStart]
   }
 
   public mutating func peek2() -> IPFToken {
-    while la.count < 2 { la.append(lex()) }
-    return la[1]
+    _ = peek()
+    while la.count - laStart < 2 { la.append(lex()) }
+    return la[laStart + 1]
   }
 
   public mutating func next() -> IPFToken {
-    if !la.isEmpty { return la.removeFirst() }
+    if laStart < la.count {
+      laStart += 1
+      return la[laStart - 1]
+    }
     return lex()
   }
 
@@ -177,12 +197,14 @@ public struct IPFLexer {
       default: break
       }
       let loc = location(at)
-      if IPFLexer.specials.contains(c) {
+      if IPFLexer.specials[Int(c)] {
         if let n = peekc() {
-          let pair = String(decoding: [c, n], as: UTF8.self)
-          if ["!=", "<=", ">=", "<>", "><"].contains(pair) {
+          let isPair =
+            (n == UInt8(ascii: "=") && (c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")))
+            || (c == UInt8(ascii: "<") && n == UInt8(ascii: ">")) || (c == UInt8(ascii: ">") && n == UInt8(ascii: "<"))
+          if isPair {
             _ = getc()
-            return IPFToken(kind: .punct, text: pair, location: loc)
+            return IPFToken(kind: .punct, text: String(decoding: [c, n], as: UTF8.self), location: loc)
           }
         }
         return IPFToken(kind: .punct, text: String(UnicodeScalar(c)), location: loc)
@@ -192,6 +214,19 @@ public struct IPFLexer {
         return IPFToken(kind: .punct, text: "->", location: loc)
       }
       // A word: up to whitespace or a special character; a backslash escapes the next one.
+      if at >= 0 && expansionLocation == nil && c != UInt8(ascii: "\\") {
+        // Fast path: the word lies in the file without escapes or continuations.
+        var j = at + 1
+        let n = bytes.count
+        while j < n, !IPFLexer.wordEnds[Int(bytes[j])], bytes[j] != UInt8(ascii: "\\") {
+          if bytes[j] == UInt8(ascii: "-"), j + 1 < n, bytes[j + 1] == UInt8(ascii: ">") { break }
+          j += 1
+        }
+        if j == n || bytes[j] != UInt8(ascii: "\\") {
+          offset = j
+          return IPFToken(kind: .word, text: String(decoding: bytes[at..<j], as: UTF8.self), location: loc)
+        }
+      }
       var buf: [UInt8] = []
       var escaped = false
       var ch: (UInt8, Int)? = (c, at)
@@ -204,7 +239,7 @@ public struct IPFLexer {
         }
         if b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A || b == UInt8(ascii: "#")
           || b == UInt8(ascii: "'") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "$")
-          || IPFLexer.specials.contains(b) || (b == UInt8(ascii: "-") && peekc() == UInt8(ascii: ">"))
+          || IPFLexer.specials[Int(b)] || (b == UInt8(ascii: "-") && peekc() == UInt8(ascii: ">"))
         {
           ungetc((b, o))
           break

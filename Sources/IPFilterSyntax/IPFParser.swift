@@ -224,7 +224,7 @@ public struct IPFParser {
       var code: Int? = nil
       if accept("(") {
         let c = try word()
-        guard let n = IPFParser.parseNumber(c.text) ?? IPFICMP.code(named: c.text) else {
+        guard let n = IPFParser.parseNumber(c.text) ?? IPFICMP.code(named: c.text), n >= 0, n <= 255 else {
           throw error("unknown icmp code '\(c.text)'", at: c.location)
         }
         code = n
@@ -451,16 +451,24 @@ public struct IPFParser {
     if peek().is("icmp-type") { try icmp() }
   }
 
+  /// A byte value (tos, ttl) or a `{ }` list of them.
   mutating func numberOrList() throws -> [Int] {
+    func byte(_ p: inout IPFParser) throws -> Int {
+      let t = p.peek()
+      let n = try p.number()
+      guard n >= 0, n <= 255 else { throw p.error("value \(n) out of range 0-255", at: t.location) }
+      return n
+    }
     if accept("{") {
       var out: [Int] = []
       while !accept("}") {
-        out.append(try number())
+        out.append(try byte(&self))
         _ = accept(",")
       }
+      if out.isEmpty { throw error("empty list") }
       return out
     }
-    return [try number()]
+    return [try byte(&self)]
   }
 
   mutating func protocolSpec() throws {
@@ -569,7 +577,8 @@ public struct IPFParser {
       return (.dynamic(ifname: name.text, suffix: nil, prefix: nil), nil)
     }
     let h = try word()
-    if IPFParser.hostAddress(h.text) == nil, peek().is("/") {
+    let resolved = IPFParser.hostAddress(h.text)
+    if resolved == nil, peek().is("/") {
       // An interface's address: `ppp0/peer`, `hme0/broadcast`, `bge0/network`, `eri0/netmasked`, `em0/32`.
       next()
       let m = try word()
@@ -583,7 +592,7 @@ public struct IPFParser {
         return (.dynamic(ifname: h.text, suffix: nil, prefix: n), .inet)
       }
     }
-    guard let addr = IPFParser.hostAddress(h.text) else {
+    guard let addr = resolved else {
       throw error("cannot resolve host '\(h.text)'", at: h.location, id: "ipf-unknown-host")
     }
     if let f = family, f != addr.family { throw error("src/dst address family mismatch", at: h.location) }
@@ -601,24 +610,43 @@ public struct IPFParser {
 
   /// A host: dotted IPv4 (2 to 4 parts, left-aligned), a bare number, hex, IPv6, or a name.
   static func hostAddress(_ s: String) -> IPAddress? {
-    if s.contains(":") { return IPAddress.parseV6(Substring(s)) }
-    if let n = parseNumber(s), !s.contains(".") {
-      guard n >= 0, n <= 0xFFFF_FFFF else { return nil }
-      return IPAddress(family: .inet, value: UInt128(n))
+    var octets: [UInt32] = []
+    octets.reserveCapacity(4)
+    var current: UInt32 = 0
+    var digits = 0
+    var dotted = true
+    var sawColon = false
+    for b in s.utf8 {
+      if b >= 0x30 && b <= 0x39 {
+        current = current &* 10 &+ UInt32(b - 0x30)
+        digits += 1
+        if digits > 10 { dotted = false }
+      } else if b == UInt8(ascii: ".") {
+        if digits == 0 || octets.count == 3 { dotted = false }
+        octets.append(current)
+        current = 0
+        digits = 0
+      } else {
+        if b == UInt8(ascii: ":") { sawColon = true }
+        dotted = false
+      }
     }
-    let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-    if parts.count >= 2, parts.count <= 4, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) {
+    if sawColon { return IPAddress.parseV6(Substring(s)) }
+    if dotted && digits > 0 {
+      octets.append(current)
+      if octets.count == 1 {
+        guard let n = Int(s), n <= 0xFFFF_FFFF else { return nil }
+        return IPAddress(family: .inet, value: UInt128(n))
+      }
       var v: UInt32 = 0
       for i in 0..<4 {
-        var o: UInt32 = 0
-        if i < parts.count {
-          guard let n = UInt32(parts[i]), n <= 255 else { return nil }
-          o = n
-        }
+        let o = i < octets.count ? octets[i] : 0
+        if o > 255 { return nil }
         v = v << 8 | o
       }
       return IPAddress(family: .inet, value: UInt128(v))
     }
+    if s.hasPrefix("0x"), let n = UInt32(s.dropFirst(2), radix: 16) { return IPAddress(family: .inet, value: UInt128(n)) }
     return lookupHost(s)
   }
 
@@ -716,7 +744,10 @@ public struct IPFParser {
 
   mutating func flagValue() throws -> Int {
     let t = try word()
-    if let n = IPFParser.parseNumber(t.text) { return n }
+    if let n = IPFParser.parseNumber(t.text) {
+      guard n >= 0, n <= 0xFF else { throw error("invalid TCP flags \(t.text)", at: t.location) }
+      return n
+    }
     var v = 0
     for ch in t.text {
       guard let f = IPFParser.flagLetters.first(where: { $0.0 == ch }) else {
@@ -756,7 +787,10 @@ public struct IPFParser {
     setIPFType()
     func type(_ p: inout IPFParser) throws -> Int {
       let t = try p.word()
-      if let n = Int(t.text) { return n }
+      if let n = Int(t.text) {
+        guard n >= 0, n <= 255 else { throw p.error("invalid icmp type \(n)", at: t.location) }
+        return n
+      }
       guard let n = IPFICMP.type(named: t.text, v6: v6) else { throw p.error("unrecognised icmp type", at: t.location) }
       return n
     }
@@ -774,7 +808,10 @@ public struct IPFParser {
     if accept("code") {
       func code(_ p: inout IPFParser) throws -> Int {
         let t = try p.word()
-        if let n = Int(t.text) { return n }
+        if let n = Int(t.text) {
+          guard n >= 0, n <= 255 else { throw p.error("invalid icmp code \(n)", at: t.location) }
+          return n
+        }
         guard let n = IPFICMP.code(named: t.text) else { throw p.error("unknown icmp code '\(t.text)'", at: t.location) }
         return n
       }

@@ -144,7 +144,7 @@ public enum IPFPrinter {
         proto = -1
       } else if let p = r.proto {
         proto = p
-        s += "proto " + (ProtocolNames.name(number: UInt8(p)).map(ipfProtocolName) ?? "\(p)") + " "
+        s += "proto " + (UInt8(exactly: p).flatMap { ProtocolNames.name(number: $0) } ?? "\(p)") + " "
       }
     }
     if let terms = r.expression {
@@ -213,8 +213,6 @@ public enum IPFPrinter {
     s += "\n"
   }
 
-  /// FreeBSD's /etc/protocols names the protocols ipf prints; ipfilter prints the official name.
-  static func ipfProtocolName(_ n: String) -> String { n }
 
   static func withOptions(_ r: IPFRule, into s: inout TextBuffer) {
     guard r.isIPF, r.withMask != 0 || r.withBits != 0 || r.optMask != 0 || r.optBits != 0 || r.secMask != 0 else { return }

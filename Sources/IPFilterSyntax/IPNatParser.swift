@@ -264,6 +264,7 @@ public struct IPNatParser {
 
   mutating func protocolNumber(_ t: IPFToken) throws -> Int {
     if let n = Int(t.text) {
+      guard n >= 0, n <= 255 else { throw error("unknown protocol", at: t.location) }
       if n != 6 && n != 17 { suggestPort = false }
       return n
     }
@@ -289,7 +290,14 @@ public struct IPNatParser {
     if nat.versionIn == 0 { nat.versionIn = versionOf(b.1 ?? a.1) }
     if nat.versionOut == 0 { nat.versionOut = versionOf(b.1 ?? a.1) }
     if accept("ports") {
-      if accept("auto") { nat.autoPortmap = true } else { nat.spmin = try number() }
+      if accept("auto") {
+        nat.autoPortmap = true
+      } else {
+        let t = peek()
+        let n = try number()
+        guard n >= 0, n <= 65535 else { throw error("invalid port count \(n)", at: t.location) }
+        nat.spmin = n
+      }
     }
     try mapOptions()
     setMapInterfaces()

@@ -42,7 +42,7 @@ public enum IPNatPrinter {
     if r.udp { return "udp" }
     if r.icmpQuery { return "icmp" }
     if r.proto.0 == 0 { return "ip" }
-    return ProtocolNames.name(number: UInt8(p)) ?? "\(p)"
+    return UInt8(exactly: p).flatMap { ProtocolNames.name(number: $0) } ?? "\(p)"
   }
 
   static func portCompare(_ c: IPFPortCompare) -> String {
@@ -169,7 +169,7 @@ public enum IPNatPrinter {
       if let px = r.proxy {
         s += " proxy port "
         if r.odport != 0 { s += "\(r.odport)" }
-        s += " \(px)/" + (ProtocolNames.name(number: UInt8(p)) ?? "\(p)")
+        s += " \(px)/" + (UInt8(exactly: p).flatMap { ProtocolNames.name(number: $0) } ?? "\(p)")
         protoPrinted = true
       } else if r.kind == .mapBlock {
         s += r.spmin == 0 && r.autoPortmap ? " ports auto" : " ports \(r.spmin)"
