@@ -161,7 +161,9 @@ public struct IPFLexer {
           _ = getc()
           while let n = getc(), n.0 != UInt8(ascii: "}") { name.append(n.0) }
         } else {
-          while let n = peekc(), (n >= 0x30 && n <= 0x39) || (n | 0x20 >= 0x61 && n | 0x20 <= 0x7A) || n == UInt8(ascii: "_") {
+          while let n = peekc(),
+            (n >= 0x30 && n <= 0x39) || (n | 0x20 >= 0x61 && n | 0x20 <= 0x7A) || n == UInt8(ascii: "_")
+          {
             name.append(n)
             _ = getc()
           }

@@ -75,7 +75,10 @@ public enum IPFLowering {
     m.destinationPort = range(f.destinationPort)
     m.direction = f.out ? .out : .in
     m.interface = f.interfaces.first
-    if f.tcpFlagMask != 0 { m.tcpFlags = TCPFlagsMatch(set: UInt8(truncatingIfNeeded: f.tcpFlags), mask: UInt8(truncatingIfNeeded: f.tcpFlagMask)) }
+    if f.tcpFlagMask != 0 {
+      m.tcpFlags = TCPFlagsMatch(
+        set: UInt8(truncatingIfNeeded: f.tcpFlags), mask: UInt8(truncatingIfNeeded: f.tcpFlagMask))
+    }
     m.icmpType = f.icmpType.map { UInt8(clamping: $0) }
     m.icmpCode = f.icmpCode.map { UInt8(clamping: $0) }
     m.tos = f.tos.map { UInt8(clamping: $0) }
@@ -121,7 +124,8 @@ public enum IPFLowering {
 
   static func natTerm(_ a: IPNatAddress) -> AddressTerm {
     switch a {
-    case .normal(let addr, let mask): return addr.value == 0 && mask.value == 0 ? .any : .network(IPNetwork(address: addr, prefix: prefix(mask)))
+    case .normal(let addr, let mask):
+      return addr.value == 0 && mask.value == 0 ? .any : .network(IPNetwork(address: addr, prefix: prefix(mask)))
     case .range(let a, let b), .split(let a, let b): return .range(a, b)
     case .lookup(let kind, let number, let name): return .table("\(kind)/\(number.map(String.init) ?? name ?? "?")")
     case .dstlist(let number, let name): return .table("dstlist/\(number.map(String.init) ?? name ?? "?")")
@@ -131,7 +135,13 @@ public enum IPFLowering {
   public static func lower(nat n: IPNatRule) -> Rule {
     var m = Match()
     m.family = n.versionIn == 6 ? .inet6 : .inet
-    if n.tcpudp { m.protocols = [6, 17] } else if n.tcp { m.protocols = [6] } else if n.udp { m.protocols = [17] } else if n.proto.0 != 0 {
+    if n.tcpudp {
+      m.protocols = [6, 17]
+    } else if n.tcp {
+      m.protocols = [6]
+    } else if n.udp {
+      m.protocols = [17]
+    } else if n.proto.0 != 0 {
       m.protocols = [UInt8(clamping: n.proto.0)]
     }
     m.interface = n.interfaces.first
@@ -144,7 +154,10 @@ public enum IPFLowering {
       m.source = AddressMatch([natTerm(n.originalSource)], negated: n.notSource)
       m.destination = AddressMatch([natTerm(n.originalDestination)], negated: n.notDestination)
       if n.anyTCPUDP && n.odport != 0 {
-        m.destinationPort = n.dtop > n.odport ? RangeMatch(.inclusiveRange, UInt32(clamping: n.odport), UInt32(clamping: n.dtop)) : RangeMatch(.equal, UInt32(clamping: n.odport))
+        m.destinationPort =
+          n.dtop > n.odport
+          ? RangeMatch(.inclusiveRange, UInt32(clamping: n.odport), UInt32(clamping: n.dtop))
+          : RangeMatch(.equal, UInt32(clamping: n.odport))
       }
       targets = [natTerm(n.newDestination)]
     case .bimap:

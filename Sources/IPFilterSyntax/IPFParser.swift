@@ -41,7 +41,9 @@ public struct IPFParser {
   }
 
   mutating func syntaxError(_ t: IPFToken) -> Abort {
-    error(t.kind == .newline || t.kind == .eof ? "syntax error (unexpected end of line)" : "syntax error (unexpected \(t))", at: t.location)
+    error(
+      t.kind == .newline || t.kind == .eof ? "syntax error (unexpected end of line)" : "syntax error (unexpected \(t))",
+      at: t.location)
   }
 
   // MARK: tokens
@@ -70,7 +72,9 @@ public struct IPFParser {
 
   mutating func number() throws -> Int {
     let t = try word()
-    guard let n = IPFParser.parseNumber(t.text) else { throw error("expected a number, found '\(t.text)'", at: t.location) }
+    guard let n = IPFParser.parseNumber(t.text) else {
+      throw error("expected a number, found '\(t.text)'", at: t.location)
+    }
     return n
   }
 
@@ -127,6 +131,10 @@ public struct IPFParser {
   /// Applies a list: the first element to the rules as they are, each further element to a
   /// copy of them appended after (ipf's list expansion order).
   mutating func list<T>(_ items: [T], _ apply: (inout IPFRule, T) -> Void) {
+    if items.isEmpty {
+      diags.error("empty list", at: statementStart, id: "ipf-syntax")
+      return
+    }
     let original = current
     var out: [IPFRule] = []
     for item in items {
@@ -400,10 +408,14 @@ public struct IPFParser {
           let value = v.trimmingCharacters(in: .whitespaces)
           if field.hasPrefix("ip.") {
             let parts = value.split(separator: "/", maxSplits: 1).map(String.init)
-            guard let a = IPFParser.hostAddress(parts[0]) else { throw error("invalid address '\(value)'", at: text.location) }
+            guard let a = IPFParser.hostAddress(parts[0]) else {
+              throw error("invalid address '\(value)'", at: text.location)
+            }
             var mask = IPAddress.mask(family: a.family, prefix: a.family.bitCount)
             if parts.count == 2 {
-              guard let m = IPFParser.mask(parts[1], family: a.family) else { throw error("invalid mask '\(parts[1])'", at: text.location) }
+              guard let m = IPFParser.mask(parts[1], family: a.family) else {
+                throw error("invalid mask '\(parts[1])'", at: text.location)
+              }
               mask = m
             }
             values.append(IPFPrinter.hostMask(IPAddress(family: a.family, value: a.value & mask.value), mask: mask))
@@ -412,7 +424,12 @@ public struct IPFParser {
             values.append(value)
           }
         }
-        guard ["ip.addr", "ip.src", "ip.dst", "ip.p", "tcp.port", "tcp.sport", "tcp.dport", "udp.port", "udp.sport", "udp.dport", "tcp.flags", "icmp.type", "ip6.addr", "ip6.src", "ip6.dst"].contains(field) else {
+        guard
+          [
+            "ip.addr", "ip.src", "ip.dst", "ip.p", "tcp.port", "tcp.sport", "tcp.dport", "udp.port", "udp.sport",
+            "udp.dport", "tcp.flags", "icmp.type", "ip6.addr", "ip6.src", "ip6.dst",
+          ].contains(field)
+        else {
           throw error("unknown expression field '\(field)'", at: text.location)
         }
         terms.append(IPFExpressionTerm(field: field, op: op, values: values))
@@ -421,7 +438,11 @@ public struct IPFParser {
       return
     }
     if accept("family") {
-      if accept("inet") { all { $0.family = .inet } } else if accept("inet6") { all { $0.family = .inet6 } } else {
+      if accept("inet") {
+        all { $0.family = .inet }
+      } else if accept("inet6") {
+        all { $0.family = .inet6 }
+      } else {
         throw syntaxError(peek())
       }
     } else if accept("inet") {
@@ -567,8 +588,12 @@ public struct IPFParser {
       try expect(")")
       if accept("/") {
         let m = try word()
-        if ["net", "network"].contains(m.text) { return (.dynamic(ifname: name.text, suffix: "net", prefix: nil), .inet) }
-        if ["bcast", "broadcast"].contains(m.text) { return (.dynamic(ifname: name.text, suffix: "bcast", prefix: nil), .inet) }
+        if ["net", "network"].contains(m.text) {
+          return (.dynamic(ifname: name.text, suffix: "net", prefix: nil), .inet)
+        }
+        if ["bcast", "broadcast"].contains(m.text) {
+          return (.dynamic(ifname: name.text, suffix: "bcast", prefix: nil), .inet)
+        }
         if m.text == "peer" { return (.dynamic(ifname: name.text, suffix: "peer", prefix: nil), .inet) }
         if m.text == "netmasked" { return (.dynamic(ifname: name.text, suffix: "netmasked", prefix: nil), .inet) }
         guard let n = Int(m.text) else { throw syntaxError(m) }
@@ -646,7 +671,9 @@ public struct IPFParser {
       }
       return IPAddress(family: .inet, value: UInt128(v))
     }
-    if s.hasPrefix("0x"), let n = UInt32(s.dropFirst(2), radix: 16) { return IPAddress(family: .inet, value: UInt128(n)) }
+    if s.hasPrefix("0x"), let n = UInt32(s.dropFirst(2), radix: 16) {
+      return IPAddress(family: .inet, value: UInt128(n))
+    }
     return lookupHost(s)
   }
 
@@ -812,7 +839,9 @@ public struct IPFParser {
           guard n >= 0, n <= 255 else { throw p.error("invalid icmp code \(n)", at: t.location) }
           return n
         }
-        guard let n = IPFICMP.code(named: t.text) else { throw p.error("unknown icmp code '\(t.text)'", at: t.location) }
+        guard let n = IPFICMP.code(named: t.text) else {
+          throw p.error("unknown icmp code '\(t.text)'", at: t.location)
+        }
         return n
       }
       if accept("{") {

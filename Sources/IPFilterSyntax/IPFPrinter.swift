@@ -213,9 +213,10 @@ public enum IPFPrinter {
     s += "\n"
   }
 
-
   static func withOptions(_ r: IPFRule, into s: inout TextBuffer) {
-    guard r.isIPF, r.withMask != 0 || r.withBits != 0 || r.optMask != 0 || r.optBits != 0 || r.secMask != 0 else { return }
+    guard r.isIPF, r.withMask != 0 || r.withBits != 0 || r.optMask != 0 || r.optBits != 0 || r.secMask != 0 else {
+      return
+    }
     s += " with"
     var comma = " "
     if r.optMask != 0 || r.optBits != 0 || r.secMask != 0 || r.secBits != 0 {
@@ -250,7 +251,8 @@ public enum IPFPrinter {
     if r.secMask & r.secBits != 0 {
       s += sep + "sec-class"
       sep = " "
-      for (name, bit) in IPFOptions.securityClasses where r.secMask & bit != 0 && (r.secMask & bit) == (r.secBits & bit) {
+      for (name, bit) in IPFOptions.securityClasses where r.secMask & bit != 0 && (r.secMask & bit) == (r.secBits & bit)
+      {
         s += sep + name
         sep = ","
       }
@@ -271,7 +273,8 @@ public enum IPFPrinter {
       if r.secMask != r.secBits {
         s += sep + "sec-class"
         sep = " "
-        for (name, bit) in IPFOptions.securityClasses where r.secMask & bit != 0 && (r.secMask & bit) != (r.secBits & bit) {
+        for (name, bit) in IPFOptions.securityClasses
+        where r.secMask & bit != 0 && (r.secMask & bit) != (r.secBits & bit) {
           s += sep + name
           sep = ","
         }

@@ -33,7 +33,9 @@ public struct IPNatParser {
   }
 
   mutating func syntaxError(_ t: IPFToken) -> Abort {
-    error(t.kind == .newline || t.kind == .eof ? "syntax error (unexpected end of line)" : "syntax error (unexpected \(t))", at: t.location)
+    error(
+      t.kind == .newline || t.kind == .eof ? "syntax error (unexpected end of line)" : "syntax error (unexpected \(t))",
+      at: t.location)
   }
 
   mutating func peek() -> IPFToken { lex.peek() }
@@ -60,7 +62,9 @@ public struct IPNatParser {
 
   mutating func number() throws -> Int {
     let t = try word()
-    guard let n = IPFParser.parseNumber(t.text) else { throw error("expected a number, found '\(t.text)'", at: t.location) }
+    guard let n = IPFParser.parseNumber(t.text) else {
+      throw error("expected a number, found '\(t.text)'", at: t.location)
+    }
     return n
   }
 
@@ -168,7 +172,9 @@ public struct IPNatParser {
       try portmap()
     } else if accept("icmpidmap") {
       let p = try word()
-      guard p.text == "icmp" || p.text == "ipv6-icmp" else { throw error("icmpidmap not followed by icmp", at: p.location) }
+      guard p.text == "icmp" || p.text == "ipv6-icmp" else {
+        throw error("icmpidmap not followed by icmp", at: p.location)
+      }
       let pair = try portPair()
       nat.proto = p.text == "icmp" ? (1, 1) : (58, 58)
       nat.icmpQuery = true
@@ -387,7 +393,9 @@ public struct IPNatParser {
       nat.fixedDestinationPort = fixedDestination
     }
     if accept("purge") { nat.purge = true }
-    if case .rewrite(let out) = nat.kind, out { setMapInterfaces() } else if case .divert(let out) = nat.kind, out {
+    if case .rewrite(let out) = nat.kind, out {
+      setMapInterfaces()
+    } else if case .divert(let out) = nat.kind, out {
       setMapInterfaces()
       nat.proto.0 = 17
     } else {
@@ -502,7 +510,10 @@ public struct IPNatParser {
       guard nat.filter else { throw error("Can only use \(t.text) with from/to rules", at: t.location) }
       try expect("/")
       let v = try word()
-      return (Int(v.text).map { .lookup(kind: t.text, number: $0, name: nil) } ?? .lookup(kind: t.text, number: nil, name: v.text), nil)
+      return (
+        Int(v.text).map { .lookup(kind: t.text, number: $0, name: nil) }
+          ?? .lookup(kind: t.text, number: nil, name: v.text), nil
+      )
     }
     let (a, f) = try host(t)
     let fam = f ?? family
@@ -511,7 +522,9 @@ public struct IPNatParser {
     if accept("/") || accept("mask") {
       let m = try word()
       if let n = Int(m.text) {
-        mask = IPAddress.mask(family: fam, prefix: min(n, fam.bitCount))
+        guard n >= 0, n <= 128 else { throw error("invalid mask '\(m.text)'", at: m.location) }
+        // As ipnat's ntomask: a length longer than the family's leaves the mask empty.
+        mask = n <= fam.bitCount ? IPAddress.mask(family: fam, prefix: n) : IPAddress(family: fam, value: 0)
       } else if m.text.hasPrefix("0x"), let v = UInt32(m.text.dropFirst(2), radix: 16) {
         mask = IPAddress(family: .inet, value: UInt128(v))
       } else if let ma = IPAddress.parse(Substring(m.text)) {
@@ -528,10 +541,21 @@ public struct IPNatParser {
   mutating func rhsAddress() throws -> (IPNatAddress, AddressFamily?) {
     let isRange = accept("range")
     let t = peek()
+    if t.kind == .word, lex.peek2().is("-") {
+      next()
+      next()
+      let u = try word()
+      let (a, fa) = try host(t)
+      let (b, fb) = try host(u)
+      if fa != fb { throw error("address family mismatch", at: t.location) }
+      nat.sourceRange = true
+      return (.range(a, b), fa)
+    }
     if t.kind == .word, let dash = t.text.firstIndex(of: "-"), !t.text.hasPrefix("-") {
       next()
       let (a, fa) = try host(IPFToken(kind: .word, text: String(t.text[..<dash]), location: t.location))
-      let (b, fb) = try host(IPFToken(kind: .word, text: String(t.text[t.text.index(after: dash)...]), location: t.location))
+      let (b, fb) = try host(
+        IPFToken(kind: .word, text: String(t.text[t.text.index(after: dash)...]), location: t.location))
       if fa != fb { throw error("address family mismatch", at: t.location) }
       nat.sourceRange = true
       return (.range(a, b), fa)
@@ -543,10 +567,19 @@ public struct IPNatParser {
   mutating func destinationAddress() throws -> (IPNatAddress, AddressFamily?) {
     let isRange = accept("range")
     let t = peek()
+    if t.kind == .word, lex.peek2().is("-") {
+      next()
+      next()
+      let (a, _) = try host(t)
+      let (b, _) = try host(try word())
+      nat.destinationRange = true
+      return (.range(a, b), a.family)
+    }
     if t.kind == .word, let dash = t.text.firstIndex(of: "-"), !t.text.hasPrefix("-") {
       next()
       let (a, _) = try host(IPFToken(kind: .word, text: String(t.text[..<dash]), location: t.location))
-      let (b, _) = try host(IPFToken(kind: .word, text: String(t.text[t.text.index(after: dash)...]), location: t.location))
+      let (b, _) = try host(
+        IPFToken(kind: .word, text: String(t.text[t.text.index(after: dash)...]), location: t.location))
       nat.destinationRange = true
       return (.range(a, b), a.family)
     }
@@ -597,7 +630,8 @@ public struct IPNatParser {
     for sep in ["-", ":"] as [Character] {
       if let i = t.text.firstIndex(of: sep), i != t.text.startIndex {
         return (
-          try portValue(String(t.text[..<i]), at: t.location), try portValue(String(t.text[t.text.index(after: i)...]), at: t.location)
+          try portValue(String(t.text[..<i]), at: t.location),
+          try portValue(String(t.text[t.text.index(after: i)...]), at: t.location)
         )
       }
     }
@@ -608,7 +642,9 @@ public struct IPNatParser {
 
   mutating func setProto() throws {
     let t = peek()
-    guard t.kind == .word, !["round-robin", "frag", "age", "sticky", "mssclamp", "proxy", "tag", "purge"].contains(t.text) else { return }
+    guard t.kind == .word,
+      !["round-robin", "frag", "age", "sticky", "mssclamp", "proxy", "tag", "purge"].contains(t.text)
+    else { return }
     if nat.proto.0 != 0 || nat.proto.1 != 0 || nat.anyTCPUDP { throw error("protocol set twice", at: t.location) }
     if t.text == "tcpudp" {
       next()
@@ -709,7 +745,9 @@ public struct IPNatParser {
         if nat.roundRobin || nat.split { nat.sticky = true }
       } else if !atEnd, peek().kind == .word, !peek().is("proxy") {
         try setProto()
-        if !atEnd && peek().kind == .word && ProtocolNames.number(named: peek().text) != nil { throw syntaxError(peek()) }
+        if !atEnd && peek().kind == .word && ProtocolNames.number(named: peek().text) != nil {
+          throw syntaxError(peek())
+        }
       } else {
         return
       }

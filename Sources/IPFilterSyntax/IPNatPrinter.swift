@@ -113,14 +113,18 @@ public enum IPNatPrinter {
     case .rewrite:
       s += " -> src " + address(r.newSource, version: r.versionOut)
       if r.anyTCPUDP && r.nsports.0 != 0 {
-        if r.fixedSourcePort { s += ",port = \(r.nsports.0)" } else {
+        if r.fixedSourcePort {
+          s += ",port = \(r.nsports.0)"
+        } else {
           s += ",\(r.nsports.0)"
           if r.nsports.1 != r.nsports.0 { s += "-\(r.nsports.1)" }
         }
       }
       s += " dst " + address(r.newDestination, version: r.versionOut)
       if r.anyTCPUDP && r.ndports.0 != 0 {
-        if r.fixedDestinationPort { s += ",port = \(r.ndports.0)" } else {
+        if r.fixedDestinationPort {
+          s += ",port = \(r.ndports.0)"
+        } else {
           s += ",\(r.ndports.0)"
           if r.ndports.1 != r.ndports.0 { s += "-\(r.ndports.1)" }
         }
@@ -141,7 +145,9 @@ public enum IPNatPrinter {
       }
       s += " -> " + address(r.newDestination, version: r.versionOut)
       if r.anyTCPUDP {
-        if r.fixedDestinationPort { s += " port = \(r.dpmin)" } else {
+        if r.fixedDestinationPort {
+          s += " port = \(r.dpmin)"
+        } else {
           s += " port \(r.dpmin)"
           if r.dpmin != r.dpmax { s += "-\(r.dpmax)" }
         }

@@ -57,7 +57,9 @@ public struct IPPoolParser {
   }
 
   mutating func syntaxError(_ t: IPFToken) -> Abort {
-    error(t.kind == .newline || t.kind == .eof ? "syntax error (unexpected end of line)" : "syntax error (unexpected \(t))", at: t.location)
+    error(
+      t.kind == .newline || t.kind == .eof ? "syntax error (unexpected end of line)" : "syntax error (unexpected \(t))",
+      at: t.location)
   }
 
   /// Newlines are spaces in ippool.conf: statements end with `;` or `}`.
@@ -151,7 +153,9 @@ public struct IPPoolParser {
       try expect("=")
       let type = try word()
       var def = IPPoolDefinition(kind: type.text == "hash" ? .hash : .tree, role: role, name: "", origin: t.location)
-      guard type.text == "tree" || type.text == "hash" else { throw error("unknown table type '\(type.text)'", at: type.location) }
+      guard type.text == "tree" || type.text == "hash" else {
+        throw error("unknown table type '\(type.text)'", at: type.location)
+      }
       def.name = try tableName()
       if def.kind == .hash { try hashOptions(&def) }
       def.entries = try entries(tree: def.kind == .tree, defaultGroup: nil)
@@ -329,10 +333,14 @@ public struct IPPoolParser {
         line = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
       }
       let parts = line.split(separator: "/", maxSplits: 1).map(String.init)
-      guard let a = IPAddress.parse(Substring(parts[0])) else { throw error("invalid address '\(line)' in \(path)", at: t.location) }
+      guard let a = IPAddress.parse(Substring(parts[0])) else {
+        throw error("invalid address '\(line)' in \(path)", at: t.location)
+      }
       var mask = IPAddress.mask(family: a.family, prefix: a.family.bitCount)
       if parts.count == 2 {
-        guard let n = Int(parts[1]), n >= 0, n <= a.family.bitCount else { throw error("bad bitmask in \(path)", at: t.location) }
+        guard let n = Int(parts[1]), n >= 0, n <= a.family.bitCount else {
+          throw error("bad bitmask in \(path)", at: t.location)
+        }
         mask = IPAddress.mask(family: a.family, prefix: n)
       }
       out.append(IPPoolDefinition.Entry(negated: negated, address: a, mask: mask))

@@ -55,6 +55,11 @@ enum InputLoader {
     guard let source = readSource(path) else {
       throw CommandFailure(description: "fwc: \(path): cannot read file")
     }
+    // `--from ipf` names the ipfilter bundle: each file is ipf.conf, ipnat.conf or ippool.conf.
+    if kind == "ipf" && language == "ipf" && !argument.hasPrefix("ipf:") {
+      let detected = detect(source)
+      kind = ["ipnat", "ippool"].contains(detected) ? detected : "ipf"
+    }
     return InputFile(kind: kind ?? detect(source), source: source)
   }
 
@@ -80,12 +85,17 @@ enum InputLoader {
       if line.isEmpty || line.hasPrefix("#") { continue }
       let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
       guard let first = words.first else { continue }
-      if first.hasPrefix("table") && line.contains("role") || first == "pool" && words.dropFirst().first?.hasPrefix("ipf") == true {
+      if first.hasPrefix("table") && line.contains("role")
+        || first == "pool" && words.dropFirst().first?.hasPrefix("ipf") == true
+      {
         return "ippool"
       }
       if ["map", "map-block", "bimap", "rewrite", "divert", "encap"].contains(first) { return "ipnat" }
       if first == "rdr" && !line.contains(" on ") { return "ipnat" }
-      if first == "add" || first == "ipfw" || first.allSatisfy(\.isNumber) && words.count > 1 && ["allow", "deny", "pass", "count", "skipto"].contains(words[1]) {
+      if first == "add" || first == "ipfw"
+        || first.allSatisfy(\.isNumber) && words.count > 1
+          && ["allow", "deny", "pass", "count", "skipto"].contains(words[1])
+      {
         return "ipfw"
       }
       if ["pass", "block", "log", "count", "auth", "preauth", "call", "skip"].contains(first), words.count > 1,
@@ -93,7 +103,9 @@ enum InputLoader {
       {
         // pf also writes `pass in …`; ipf marks are `(!)`-free names with `head`/`group`/`keep frags`
         // or `with`: prefer pf unless an ipf-only word appears.
-        let ipfOnly = ["head", "group", "keep frags", "with", "return-icmp-as-dest", "or-block", "first", "body", "count"]
+        let ipfOnly = [
+          "head", "group", "keep frags", "with", "return-icmp-as-dest", "or-block", "first", "body", "count",
+        ]
         if ipfOnly.contains(where: { line.contains(" \($0)") }) { return "ipf" }
       }
       return "pf"
@@ -147,4 +159,3 @@ func parseInput(_ input: InputFile, host: HostContext) throws -> ParsedInput {
       description: "fwc: \(input.source.name): the \(input.kind) front end is not available in this version")
   }
 }
-

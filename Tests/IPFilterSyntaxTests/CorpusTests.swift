@@ -36,7 +36,10 @@ func printed(_ kind: String, _ file: SourceFile, base: URL) -> String? {
 /// ipfilter's own test suite (corpus/ipfilter/test), families i, in and ip.
 final class IPFilterCorpusTests: XCTestCase {
   let knownFailures: [String: String] = {
-    let text = (try? String(contentsOf: packageRoot.appendingPathComponent("Tests/Fixtures/ipfilter-known-failures.txt"), encoding: .utf8)) ?? ""
+    let text =
+      (try? String(
+        contentsOf: packageRoot.appendingPathComponent("Tests/Fixtures/ipfilter-known-failures.txt"), encoding: .utf8))
+      ?? ""
     var out: [String: String] = [:]
     for line in text.split(separator: "\n") where !line.hasPrefix("#") {
       let parts = line.split(separator: " ", maxSplits: 1)
@@ -103,7 +106,9 @@ final class IPFilterCorpusTests: XCTestCase {
     let dir = try testDir()
     var checked = 0
     for (name, kind) in try cases() {
-      guard let once = printed(kind, readFile(dir.appendingPathComponent("regress/\(name)"))!, base: dir) else { continue }
+      guard let once = printed(kind, readFile(dir.appendingPathComponent("regress/\(name)"))!, base: dir) else {
+        continue
+      }
       if knownFailures["roundtrip:" + name] != nil { continue }
       let again = printed(kind, SourceFile(name: name, text: once), base: dir)
       XCTAssertEqual(again, once, "\(name): the print does not read back to itself")

@@ -5,8 +5,14 @@ import XCTest
 
 final class IPFLoweringTests: XCTestCase {
   func testGroupsBecomeSubrulesetsAndNatIsTranslation() {
-    let ipf = IPFParser.parse(SourceFile(name: "r", text: "block in on em0 all head 10\npass in quick proto tcp from any to any port = 22 group 10\nblock return-rst in proto tcp all\n"))
-    let nat = IPNatParser.parse(SourceFile(name: "n", text: "rdr em0 0/0 port 80 -> 10.0.0.5 port 8080 tcp\nmap em0 10.0.0.0/8 -> 0/32\n"))
+    let ipf = IPFParser.parse(
+      SourceFile(
+        name: "r",
+        text:
+          "block in on em0 all head 10\npass in quick proto tcp from any to any port = 22 group 10\nblock return-rst in proto tcp all\n"
+      ))
+    let nat = IPNatParser.parse(
+      SourceFile(name: "n", text: "rdr em0 0/0 port 80 -> 10.0.0.5 port 8080 tcp\nmap em0 10.0.0.0/8 -> 0/32\n"))
     XCTAssertFalse(ipf.hasErrors)
     XCTAssertFalse(nat.hasErrors)
     let rs = IPFLowering.lower(ipf: ipf.rules, nat: nat.rules)

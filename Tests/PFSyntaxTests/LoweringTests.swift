@@ -11,7 +11,8 @@ final class LoweringTests: XCTestCase {
   }
 
   func testFilterRuleMatchAndAction() {
-    let rs = lower("block return in quick on ! em0 inet proto tcp from 10.0.0.0/8 port 1024:2048 to ! <t> port = 22 flags S/SA\n")
+    let rs = lower(
+      "block return in quick on ! em0 inet proto tcp from 10.0.0.0/8 port 1024:2048 to ! <t> port = 22 flags S/SA\n")
     XCTAssertEqual(rs.language, .pf)
     XCTAssertEqual(rs.evaluation, .lastMatchUnlessQuick)
     XCTAssertEqual(rs.rules.count, 1)
@@ -33,7 +34,8 @@ final class LoweringTests: XCTestCase {
   }
 
   func testPassKeepsStateAndTranslationIsItsOwnPhase() {
-    let rs = lower("nat on em0 from 10.0.0.0/8 -> (em0)\nrdr on em0 proto tcp to port 80 -> 10.0.0.5 port 8080\npass in proto udp\n")
+    let rs = lower(
+      "nat on em0 from 10.0.0.0/8 -> (em0)\nrdr on em0 proto tcp to port 80 -> 10.0.0.5 port 8080\npass in proto udp\n")
     XCTAssertEqual(rs.rules.map(\.phase), [.translation, .translation, .filter])
     XCTAssertEqual(rs.rules[0].action, .translate(.nat, negated: false))
     XCTAssertEqual(rs.rules[0].translation.first?.targets, [.interface(name: "em0", modifier: nil, prefix: nil)])
@@ -51,7 +53,8 @@ final class LoweringTests: XCTestCase {
   }
 
   func testTablesAndUnmodelledFeatures() {
-    let rs = lower("table <t> { 10.0.0.0/8 !10.1.0.0/16 }\npass out route-to (em1 198.51.100.9) from <t> queue q label \"x\"\n")
+    let rs = lower(
+      "table <t> { 10.0.0.0/8 !10.1.0.0/16 }\npass out route-to (em1 198.51.100.9) from <t> queue q label \"x\"\n")
     XCTAssertEqual(rs.tables["t"]?.entries, [.network(IPNetwork.parse("10.0.0.0/8")!)])
     XCTAssertEqual(rs.tables["t"]?.excluded, [.network(IPNetwork.parse("10.1.0.0/16")!)])
     XCTAssertEqual(Set(rs.rules[0].features), ["route-to", "queue", "label"])
@@ -60,7 +63,8 @@ final class LoweringTests: XCTestCase {
   func testEveryCorpusRuleLowersWithItsOrigin() throws {
     guard let root = corpusRoot else { throw XCTSkip("../shared/corpus is absent: corpus tests skipped") }
     let dir = root.appendingPathComponent("pf/pfctl-tests")
-    let host = try HostContext.load(path: packageRoot.appendingPathComponent("Tests/Fixtures/pfctl-corpus.host.json").path)
+    let host = try HostContext.load(
+      path: packageRoot.appendingPathComponent("Tests/Fixtures/pfctl-corpus.host.json").path)
     var lowered = 0
     for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".in") {
       let r = PFParser.parse(readFile(dir.appendingPathComponent(name))!, host: host) {
@@ -69,7 +73,9 @@ final class LoweringTests: XCTestCase {
       guard !r.hasErrors else { continue }
       let rs = PFLowering.lower(r.config)
       let m = r.config.main
-      XCTAssertEqual(rs.rules.count, m.scrub.count + m.nat.count + m.rdr.count + m.binat.count + m.filter.count + m.ether.count, name)
+      XCTAssertEqual(
+        rs.rules.count, m.scrub.count + m.nat.count + m.rdr.count + m.binat.count + m.filter.count + m.ether.count, name
+      )
       for rule in rs.rules {
         XCTAssertEqual(rule.origin.count, 1)
         XCTAssertTrue(rule.origin[0].file.hasPrefix("pf"), name)
