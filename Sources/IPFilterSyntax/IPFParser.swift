@@ -3,7 +3,9 @@ import Foundation
 
 /// Reads ipf.conf the way `ipf -Rnvf` does: variables, one rule per statement, `{ }` lists
 /// expanded into one rule per element, and group heads lending their protocol to group rules.
-public struct IPFParser {
+public struct IPFParser: IPFTokenReading {
+  static let syntaxID = "ipf-syntax"
+  static let newlinesAreBlank = false
   var lex: IPFLexer
   var diags = DiagnosticBag()
   /// Rules produced so far (the most recent last).
@@ -31,51 +33,6 @@ public struct IPFParser {
     p.parseAll()
     for d in p.lex.diagnostics.all { p.diags.append(d) }
     return Result(items: p.output, diagnostics: p.diags.all, file: file)
-  }
-
-  struct Abort: Error {}
-
-  mutating func error(_ message: String, at loc: SourceLocation? = nil, id: String = "ipf-syntax") -> Abort {
-    diags.error(message, at: loc ?? statementStart, id: id)
-    return Abort()
-  }
-
-  mutating func syntaxError(_ t: IPFToken) -> Abort {
-    error(
-      t.kind == .newline || t.kind == .eof ? "syntax error (unexpected end of line)" : "syntax error (unexpected \(t))",
-      at: t.location)
-  }
-
-  // MARK: tokens
-
-  mutating func peek() -> IPFToken { lex.peek() }
-  @discardableResult mutating func next() -> IPFToken { lex.next() }
-
-  mutating func accept(_ w: String) -> Bool {
-    let t = peek()
-    if (t.kind == .word && !t.escaped || t.kind == .punct) && t.text == w {
-      next()
-      return true
-    }
-    return false
-  }
-
-  mutating func expect(_ w: String) throws {
-    guard accept(w) else { throw syntaxError(peek()) }
-  }
-
-  mutating func word() throws -> IPFToken {
-    let t = peek()
-    guard t.kind == .word || t.kind == .quoted else { throw syntaxError(t) }
-    return next()
-  }
-
-  mutating func number() throws -> Int {
-    let t = try word()
-    guard let n = IPFParser.parseNumber(t.text) else {
-      throw error("expected a number, found '\(t.text)'", at: t.location)
-    }
-    return n
   }
 
   static func parseNumber(_ s: String) -> Int? {
@@ -110,8 +67,7 @@ public struct IPFParser {
       } catch {
         if peek().kind != .newline && peek().kind != .eof { lex.skipLine() }
       }
-      for d in lex.diagnostics.all { diags.append(d) }
-      lex.diagnostics = DiagnosticBag()
+      drainLexerDiagnostics()
     }
   }
 

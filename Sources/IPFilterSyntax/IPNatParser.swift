@@ -2,7 +2,9 @@ import FirewallIR
 
 /// Reads ipnat.conf the way `ipnat -Rnvf` does: map, map-block, bimap, rdr, rewrite and
 /// divert rules with their port maps, proxies and options.
-public struct IPNatParser {
+public struct IPNatParser: IPFTokenReading {
+  static let syntaxID = "ipnat-syntax"
+  static let newlinesAreBlank = false
   var lex: IPFLexer
   var diags = DiagnosticBag()
   var rules: [IPNatRule] = []
@@ -23,49 +25,6 @@ public struct IPNatParser {
     p.parseAll()
     for d in p.lex.diagnostics.all { p.diags.append(d) }
     return Result(rules: p.rules, diagnostics: p.diags.all, file: file)
-  }
-
-  struct Abort: Error {}
-
-  mutating func error(_ message: String, at loc: SourceLocation? = nil, id: String = "ipnat-syntax") -> Abort {
-    diags.error(message, at: loc ?? statementStart, id: id)
-    return Abort()
-  }
-
-  mutating func syntaxError(_ t: IPFToken) -> Abort {
-    error(
-      t.kind == .newline || t.kind == .eof ? "syntax error (unexpected end of line)" : "syntax error (unexpected \(t))",
-      at: t.location)
-  }
-
-  mutating func peek() -> IPFToken { lex.peek() }
-  @discardableResult mutating func next() -> IPFToken { lex.next() }
-
-  mutating func accept(_ w: String) -> Bool {
-    let t = peek()
-    if (t.kind == .word && !t.escaped || t.kind == .punct) && t.text == w {
-      next()
-      return true
-    }
-    return false
-  }
-
-  mutating func expect(_ w: String) throws {
-    guard accept(w) else { throw syntaxError(peek()) }
-  }
-
-  mutating func word() throws -> IPFToken {
-    let t = peek()
-    guard t.kind == .word || t.kind == .quoted else { throw syntaxError(t) }
-    return next()
-  }
-
-  mutating func number() throws -> Int {
-    let t = try word()
-    guard let n = IPFParser.parseNumber(t.text) else {
-      throw error("expected a number, found '\(t.text)'", at: t.location)
-    }
-    return n
   }
 
   mutating func parseAll() {
@@ -89,8 +48,7 @@ public struct IPNatParser {
       } catch {
         if peek().kind != .newline && peek().kind != .eof { lex.skipLine() }
       }
-      for d in lex.diagnostics.all { diags.append(d) }
-      lex.diagnostics = DiagnosticBag()
+      drainLexerDiagnostics()
     }
   }
 
@@ -725,69 +683,56 @@ public struct IPNatParser {
 
   // MARK: options
 
+  /// The options after a map rule: round-robin, frag, age, mssclamp, tag, a protocol, purge.
   mutating func mapOptions() throws {
+    while try commonOption() {}
+  }
+
+  /// The options after an rdr rule, which may also name a proxy.
+  mutating func rdrOptions() throws {
     while true {
-      if accept("round-robin") {
-        nat.roundRobin = true
-      } else if accept("frag") {
-        nat.frag = true
-      } else if accept("age") {
-        let a = try number()
-        let b = accept("/") ? try number() : a
-        nat.age = (a, b)
-      } else if accept("mssclamp") {
-        nat.mssclamp = try number()
-      } else if accept("tag") {
-        nat.tag = String(try word().text.prefix(16))
-      } else if accept("purge") {
-        nat.purge = true
-      } else if accept("sticky") {
-        if nat.roundRobin || nat.split { nat.sticky = true }
-      } else if !atEnd, peek().kind == .word, !peek().is("proxy") {
-        try setProto()
-        if !atEnd && peek().kind == .word && ProtocolNames.number(named: peek().text) != nil {
-          throw syntaxError(peek())
-        }
+      if try commonOption() { continue }
+      guard peek().is("proxy") else { return }
+      if lex.peek2().is("port") {
+        try proxy()
+        nat.dpmin = nat.odport
+        nat.dpmax = nat.odport
+        nat.dtop = nat.odport
+        nat.dpnext = nat.odport
       } else {
-        return
+        next()
+        nat.proxy = try word().text
+        nat.odport = nat.dpnext
+        nat.dtop = nat.odport
       }
     }
   }
 
-  mutating func rdrOptions() throws {
-    while true {
-      if accept("round-robin") {
-        nat.roundRobin = true
-      } else if accept("frag") {
-        nat.frag = true
-      } else if accept("age") {
-        let a = try number()
-        let b = accept("/") ? try number() : a
-        nat.age = (a, b)
-      } else if accept("sticky") {
-        if nat.roundRobin || nat.split { nat.sticky = true }
-      } else if accept("mssclamp") {
-        nat.mssclamp = try number()
-      } else if peek().is("proxy") {
-        if lex.peek2().is("port") {
-          try proxy()
-          nat.dpmin = nat.odport
-          nat.dpmax = nat.odport
-          nat.dtop = nat.odport
-          nat.dpnext = nat.odport
-        } else {
-          next()
-          nat.proxy = try word().text
-          nat.odport = nat.dpnext
-          nat.dtop = nat.odport
-        }
-      } else if accept("tag") {
-        nat.tag = String(try word().text.prefix(16))
-      } else if accept("purge") {
-        nat.purge = true
-      } else {
-        return
-      }
+  /// One option both rule kinds take; false when none comes next.
+  mutating func commonOption() throws -> Bool {
+    if accept("round-robin") {
+      nat.roundRobin = true
+    } else if accept("frag") {
+      nat.frag = true
+    } else if accept("age") {
+      let a = try number()
+      let b = accept("/") ? try number() : a
+      nat.age = (a, b)
+    } else if accept("mssclamp") {
+      nat.mssclamp = try number()
+    } else if accept("tag") {
+      nat.tag = String(try word().text.prefix(16))
+    } else if accept("purge") {
+      nat.purge = true
+    } else if accept("sticky") {
+      if nat.roundRobin || nat.split { nat.sticky = true }
+    } else if nat.kind != .rdr, !atEnd, peek().kind == .word, !peek().is("proxy") {
+      try setProto()
+      if !atEnd && peek().kind == .word && ProtocolNames.number(named: peek().text) != nil { throw syntaxError(peek()) }
+    } else {
+      return false
     }
+    return true
   }
+
 }

@@ -28,7 +28,9 @@ public struct IPPoolDefinition: Sendable {
 
 /// Reads ippool.conf: `table role = R type = tree|hash …`, `group-map in|out …` and the
 /// `pool role/dstlist|tree|hash (…)` forms, with `file://` entry lists.
-public struct IPPoolParser {
+public struct IPPoolParser: IPFTokenReading {
+  static let syntaxID = "ippool-syntax"
+  static let newlinesAreBlank = true
   var lex: IPFLexer
   var diags = DiagnosticBag()
   var definitions: [IPPoolDefinition] = []
@@ -47,55 +49,6 @@ public struct IPPoolParser {
     p.parseAll()
     for d in p.lex.diagnostics.all { p.diags.append(d) }
     return Result(definitions: p.definitions, diagnostics: p.diags.all, file: file)
-  }
-
-  struct Abort: Error {}
-
-  mutating func error(_ message: String, at loc: SourceLocation? = nil) -> Abort {
-    diags.error(message, at: loc ?? statementStart, id: "ippool-syntax")
-    return Abort()
-  }
-
-  mutating func syntaxError(_ t: IPFToken) -> Abort {
-    error(
-      t.kind == .newline || t.kind == .eof ? "syntax error (unexpected end of line)" : "syntax error (unexpected \(t))",
-      at: t.location)
-  }
-
-  /// Newlines are spaces in ippool.conf: statements end with `;` or `}`.
-  mutating func peek() -> IPFToken {
-    while lex.peek().kind == .newline { lex.next() }
-    return lex.peek()
-  }
-
-  @discardableResult mutating func next() -> IPFToken {
-    _ = peek()
-    return lex.next()
-  }
-
-  mutating func accept(_ w: String) -> Bool {
-    let t = peek()
-    if (t.kind == .word || t.kind == .punct) && t.text == w {
-      next()
-      return true
-    }
-    return false
-  }
-
-  mutating func expect(_ w: String) throws {
-    guard accept(w) else { throw syntaxError(peek()) }
-  }
-
-  mutating func word() throws -> IPFToken {
-    let t = peek()
-    guard t.kind == .word || t.kind == .quoted else { throw syntaxError(t) }
-    return next()
-  }
-
-  mutating func number() throws -> Int {
-    let t = try word()
-    guard let n = Int(t.text) else { throw error("expected a number, found '\(t.text)'", at: t.location) }
-    return n
   }
 
   mutating func parseAll() {
@@ -129,8 +82,7 @@ public struct IPPoolParser {
           }
         }
       }
-      for d in lex.diagnostics.all { diags.append(d) }
-      lex.diagnostics = DiagnosticBag()
+      drainLexerDiagnostics()
     }
   }
 
