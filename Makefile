@@ -5,7 +5,7 @@ FWC_DEBUG = .build/debug/fwc
 FWC_RELEASE = .build/release/fwc
 FUZZ_SECONDS ?= 600
 
-.PHONY: all build release run test bench fuzz-pf fuzz-ipf format lint clean deps
+.PHONY: all build release run test bench fuzz-pf fuzz-ipf fuzz-ipfw format lint clean deps
 
 all: build
 
@@ -18,10 +18,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-# Builds fwc and prints the bundled example ruleset the way `pfctl -nv` would print it.
+# Builds fwc and prints the bundled example rulesets the way `pfctl -nv` and `ipfw list` would.
 run: release
 	$(FWC_RELEASE) check --host examples/host.json examples/pf.conf
 	$(FWC_RELEASE) print --host examples/host.json examples/pf.conf
+	$(FWC_RELEASE) print --from ipfw examples/ipfw.sh
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
@@ -37,6 +38,9 @@ fuzz-pf: deps
 
 fuzz-ipf: deps
 	Fuzz/run.sh ipf $(FUZZ_SECONDS)
+
+fuzz-ipfw: deps
+	Fuzz/run.sh ipfw $(FUZZ_SECONDS)
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Fuzz

@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "FirewallIR", targets: ["FirewallIR"]),
     .library(name: "PFSyntax", targets: ["PFSyntax"]),
     .library(name: "IPFilterSyntax", targets: ["IPFilterSyntax"]),
+    .library(name: "IPFWSyntax", targets: ["IPFWSyntax"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -20,16 +21,19 @@ let package = Package(
     .target(name: "PFSyntax", dependencies: ["FirewallIR"]),
     // ipfilter: ipf.conf, ipnat.conf and ippool.conf lexer, parsers and ipf-style printers.
     .target(name: "IPFilterSyntax", dependencies: ["FirewallIR"]),
+    // ipfw: rules files, `ipfw` shell scripts and `ipfw list` output; ipfw-style printer.
+    .target(name: "IPFWSyntax", dependencies: ["FirewallIR"]),
     // The command line.
     .executableTarget(
       name: "fwc",
       dependencies: [
-        "FirewallIR", "PFSyntax", "IPFilterSyntax",
+        "FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "FirewallIRTests", dependencies: ["FirewallIR"]),
     .testTarget(name: "PFSyntaxTests", dependencies: ["PFSyntax", "FirewallIR"]),
     .testTarget(name: "IPFilterSyntaxTests", dependencies: ["IPFilterSyntax", "FirewallIR"]),
+    .testTarget(name: "IPFWSyntaxTests", dependencies: ["IPFWSyntax", "FirewallIR"]),
     .testTarget(name: "fwcTests", dependencies: ["fwc"]),
   ]
 )

@@ -85,6 +85,8 @@ public enum AddressTerm: Hashable, Sendable {
   case network(IPNetwork)
   /// An address range `a - b`, inclusive.
   case range(IPAddress, IPAddress)
+  /// The addresses that equal `address` in the bits set in `mask`, which need not be a prefix.
+  case masked(IPAddress, mask: IPAddress)
   /// A named table (pf table, ipfw table, ippool).
   case table(String)
   /// The addresses of an interface or group, resolved when the rule is evaluated;
@@ -131,14 +133,17 @@ public struct Match: Hashable, Sendable {
   public var protocols: [UInt8]?
   public var source: AddressMatch = .any
   public var destination: AddressMatch = .any
-  public var sourcePort: RangeMatch?
-  public var destinationPort: RangeMatch?
+  /// Source ports: a packet matches if its port satisfies any one comparison.
+  public var sourcePort: [RangeMatch]?
+  /// Destination ports, as `sourcePort`.
+  public var destinationPort: [RangeMatch]?
   public var direction: Direction?
   /// Interface or group name, and whether it is negated.
   public var interface: String?
   public var interfaceNegated = false
   public var tcpFlags: TCPFlagsMatch?
-  public var icmpType: UInt8?
+  /// ICMP or ICMPv6 types: a packet matches if its type is any one of them.
+  public var icmpType: [UInt8]?
   public var icmpCode: UInt8?
   public var tos: UInt8?
   public var user: RangeMatch?
@@ -169,6 +174,14 @@ public enum Action: Hashable, Sendable {
   case call(String)
   /// Translation rules: `nat`, `rdr`, `binat` and their `no` forms.
   case translate(TranslationKind, negated: Bool)
+  /// Look up the state table (ipfw `check-state [:name]`): a packet of a known flow takes the
+  /// verdict of the rule that created the state; others continue.
+  case checkState(name: String)
+  /// Return from a `call` (ipfw `return`).
+  case returnFromCall
+  /// An action the analyses do not model, by its keyword and argument (ipfw `divert 8668`,
+  /// `pipe 1`, `setfib 2`, `tcp-setmss 1460` …); `decides` is whether it ends evaluation.
+  case external(String, argument: String, decides: Bool)
 }
 
 public enum BlockReply: Hashable, Sendable {
@@ -177,6 +190,14 @@ public enum BlockReply: Hashable, Sendable {
   case returnICMP
   /// pf `return`: RST for TCP, ICMP unreachable otherwise.
   case returnAny
+  /// An ICMP destination-unreachable with this code (`mtu` for needfrag).
+  case icmpUnreachable(code: UInt8, mtu: UInt16?)
+  /// An ICMPv6 destination-unreachable with this code.
+  case icmp6Unreachable(code: UInt8)
+  /// A TCP reset to an IPv6 packet (ipfw `reset6`).
+  case returnRST6
+  /// An SCTP ABORT (ipfw `abort`, `abort6`).
+  case sctpAbort(v6: Bool)
 }
 
 public enum TranslationKind: String, Hashable, Sendable {
@@ -205,6 +226,10 @@ public struct Translation: Hashable, Sendable {
 /// Stateful inspection requested by a rule.
 public enum StateMode: String, Hashable, Sendable {
   case none, keep, modulate, synproxy
+  /// Create state without looking it up first (ipfw `record-state`).
+  case record
+  /// Create a state for each distinct flow key, up to a limit (ipfw `limit`).
+  case limit
 }
 
 /// One rule of a ruleset.
@@ -219,6 +244,10 @@ public struct Rule: Hashable, Sendable {
   public var translation: [Translation]
   /// Tag set on matching packets.
   public var tag: String?
+  /// The name of the state table a stateful rule records into (ipfw `:name`).
+  public var stateName: String?
+  /// The rule's comment or label (ipfw `// text`, pf `label`).
+  public var comment: String?
   /// Features that no analysis models (queues, route-to, labels …), by keyword, so that a
   /// translation can report what it cannot carry.
   public var features: [String]

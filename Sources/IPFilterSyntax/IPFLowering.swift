@@ -71,15 +71,15 @@ public enum IPFLowering {
     if f.tcpudp { m.protocols = [6, 17] } else if let p = f.proto { m.protocols = [UInt8(clamping: p)] }
     m.source = AddressMatch([term(f.source)], negated: f.notSource)
     m.destination = AddressMatch([term(f.destination)], negated: f.notDestination)
-    m.sourcePort = range(f.sourcePort)
-    m.destinationPort = range(f.destinationPort)
+    m.sourcePort = range(f.sourcePort).map { [$0] }
+    m.destinationPort = range(f.destinationPort).map { [$0] }
     m.direction = f.out ? .out : .in
     m.interface = f.interfaces.first
     if f.tcpFlagMask != 0 {
       m.tcpFlags = TCPFlagsMatch(
         set: UInt8(truncatingIfNeeded: f.tcpFlags), mask: UInt8(truncatingIfNeeded: f.tcpFlagMask))
     }
-    m.icmpType = f.icmpType.map { UInt8(clamping: $0) }
+    m.icmpType = f.icmpType.map { [UInt8(clamping: $0)] }
     m.icmpCode = f.icmpCode.map { UInt8(clamping: $0) }
     m.tos = f.tos.map { UInt8(clamping: $0) }
     m.fragment = f.withBits & 0x4 != 0
@@ -156,8 +156,8 @@ public enum IPFLowering {
       if n.anyTCPUDP && n.odport != 0 {
         m.destinationPort =
           n.dtop > n.odport
-          ? RangeMatch(.inclusiveRange, UInt32(clamping: n.odport), UInt32(clamping: n.dtop))
-          : RangeMatch(.equal, UInt32(clamping: n.odport))
+          ? [RangeMatch(.inclusiveRange, UInt32(clamping: n.odport), UInt32(clamping: n.dtop))]
+          : [RangeMatch(.equal, UInt32(clamping: n.odport))]
       }
       targets = [natTerm(n.newDestination)]
     case .bimap:
@@ -172,8 +172,8 @@ public enum IPFLowering {
       m.destination = AddressMatch([natTerm(n.originalDestination)], negated: n.notDestination)
       targets = [natTerm(n.newSource)]
     }
-    m.sourcePort = range(n.sourceCompare)
-    if let d = n.destinationCompare { m.destinationPort = range(d) }
+    m.sourcePort = range(n.sourceCompare).map { [$0] }
+    if let d = n.destinationCompare { m.destinationPort = range(d).map { [$0] } }
     var t = Translation(kind: kind, targets: targets)
     if n.dpmin != 0 {
       t.portLow = UInt16(clamping: n.dpmin)

@@ -17,7 +17,7 @@ struct CheckCommand: ParsableCommand {
     var failed = false
     for arg in input.files {
       let file = try InputLoader.load(arg, language: input.language)
-      let result = try parseInput(file, host: host)
+      let result = try parseInput(file, host: host, defines: input.defines)
       report(result.diagnostics, files: result.files)
       if result.hasErrors { failed = true }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FirewallIR
 import Foundation
+import IPFWSyntax
 import IPFilterSyntax
 import PFSyntax
 
@@ -11,6 +12,12 @@ struct InputOptions: ParsableArguments {
 
   @Option(name: .customLong("host"), help: "A JSON file describing the host's interfaces, addresses and groups.")
   var hostFile: String?
+
+  @Option(
+    name: .customLong("define"),
+    help: ArgumentHelp(
+      "Give a shell variable a value when reading an ipfw script (repeatable).", valueName: "NAME=VALUE"))
+  var defineArguments: [String] = []
 
   @Argument(
     help:
@@ -23,6 +30,19 @@ struct InputOptions: ParsableArguments {
       throw ValidationError("unknown language '\(l)': expected pf, ipfw or ipf")
     }
     if files.isEmpty { throw ValidationError("no input files") }
+    for d in defineArguments where !d.contains("=") || d.hasPrefix("=") {
+      throw ValidationError("--define expects NAME=VALUE, not '\(d)'")
+    }
+  }
+
+  /// The `--define` values by name.
+  var defines: [String: String] {
+    var out: [String: String] = [:]
+    for d in defineArguments {
+      guard let eq = d.firstIndex(of: "=") else { continue }
+      out[String(d[..<eq])] = String(d[d.index(after: eq)...])
+    }
+    return out
   }
 
   func hostContext() throws -> HostContext {
@@ -80,6 +100,17 @@ enum InputLoader {
   /// `pool ipf/`), ipfw (`add`, `ipfw`) and ipf (`pass in`/`block out` … with `all`-style
   /// direction words); pf otherwise.
   static func detect(_ source: SourceFile) -> String {
+    let text = String(decoding: source.bytes.prefix(65536), as: UTF8.self)
+    // An ipfw script runs `ipfw` directly or through a variable (`$cmd 100 allow …`).
+    for raw in text.split(separator: "\n") {
+      let line = raw.drop(while: { $0 == " " || $0 == "\t" })
+      let first = line.prefix(while: { $0 != " " && $0 != "\t" })
+      if first == "ipfw" || first.hasSuffix("/ipfw") || first.hasPrefix("$") && line.contains(" add ")
+        || first.hasPrefix("$") && first.count > 1 && !line.contains("=")
+      {
+        return "ipfw"
+      }
+    }
     for raw in String(decoding: source.bytes.prefix(65536), as: UTF8.self).split(separator: "\n") {
       let line = raw.drop(while: { $0 == " " || $0 == "\t" })
       if line.isEmpty || line.hasPrefix("#") { continue }
@@ -140,7 +171,7 @@ struct ParsedInput {
 }
 
 /// Reads one input with the front end of its kind.
-func parseInput(_ input: InputFile, host: HostContext) throws -> ParsedInput {
+func parseInput(_ input: InputFile, host: HostContext, defines: [String: String] = [:]) throws -> ParsedInput {
   switch input.kind {
   case "pf":
     let r = parsePF(input, host: host)
@@ -154,6 +185,9 @@ func parseInput(_ input: InputFile, host: HostContext) throws -> ParsedInput {
   case "ippool":
     let r = IPPoolParser.parse(input.source) { InputLoader.readSource($0) }
     return ParsedInput(diagnostics: r.diagnostics, files: [r.file]) { Array(IPPoolPrinter.print(r.definitions).utf8) }
+  case "ipfw":
+    let r = IPFWParser.parse(input.source, defines: defines)
+    return ParsedInput(diagnostics: r.diagnostics, files: [r.file]) { Array(IPFWPrinter.print(r.ruleset).utf8) }
   default:
     throw CommandFailure(
       description: "fwc: \(input.source.name): the \(input.kind) front end is not available in this version")

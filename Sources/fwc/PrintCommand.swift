@@ -13,9 +13,14 @@ import PFSyntax
 struct PrintCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "print",
-    abstract: "Print a ruleset as the native tool prints it once loaded (pfctl -nv).",
-    discussion:
-      "Macros are echoed, lists expanded one rule per line and defaults written out, exactly as `pfctl -o none -nvf FILE` prints them. Interface addresses come from --host."
+    abstract: "Print a ruleset as the native tool prints it once loaded (pfctl -nv, ipf -nv, ipfw list).",
+    discussion: """
+      pf: macros are echoed, lists expanded one rule per line and defaults written out, exactly as \
+      `pfctl -o none -nvf FILE` prints them; interface addresses come from --host.
+      ipfilter: ipf.conf, ipnat.conf and ippool.conf print as `ipf -nv`, `ipnat -nv` and `ippool -nv` do.
+      ipfw: rules files, `ipfw` shell scripts and `ipfw list` output print as `ipfw list` shows the \
+      loaded rules (numbers assigned, canonical keywords), after the tables and NAT instances.
+      """
   )
 
   @OptionGroup var input: InputOptions
@@ -26,7 +31,7 @@ struct PrintCommand: ParsableCommand {
     var failed = false
     for arg in input.files {
       let file = try InputLoader.load(arg, language: input.language)
-      let result = try parseInput(file, host: host)
+      let result = try parseInput(file, host: host, defines: input.defines)
       report(result.diagnostics, files: result.files)
       if result.hasErrors { failed = true } else { parsed.append(result) }
     }

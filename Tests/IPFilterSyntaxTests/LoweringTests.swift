@@ -20,7 +20,7 @@ final class IPFLoweringTests: XCTestCase {
     XCTAssertEqual(rs.evaluation, .lastMatchUnlessQuick)
     XCTAssertEqual(rs.rules.map(\.phase), [.translation, .translation, .filter, .filter])
     XCTAssertEqual(rs.rules[0].action, .translate(.rdr, negated: false))
-    XCTAssertEqual(rs.rules[0].match.destinationPort, RangeMatch(.equal, 80))
+    XCTAssertEqual(rs.rules[0].match.destinationPort, [RangeMatch(.equal, 80)])
     XCTAssertEqual(rs.rules[0].translation.first?.portLow, 8080)
     XCTAssertEqual(rs.rules[1].action, .translate(.nat, negated: false))
     XCTAssertEqual(rs.rules[2].features, ["head 10"])

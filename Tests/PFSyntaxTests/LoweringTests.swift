@@ -26,9 +26,9 @@ final class LoweringTests: XCTestCase {
     XCTAssertEqual(r.match.family, .inet)
     XCTAssertEqual(r.match.protocols, [6])
     XCTAssertEqual(r.match.source, AddressMatch([.network(IPNetwork.parse("10.0.0.0/8")!)]))
-    XCTAssertEqual(r.match.sourcePort, RangeMatch(.inclusiveRange, 1024, 2048))
+    XCTAssertEqual(r.match.sourcePort, [RangeMatch(.inclusiveRange, 1024, 2048)])
     XCTAssertEqual(r.match.destination, AddressMatch([.table("t")], negated: true))
-    XCTAssertEqual(r.match.destinationPort, RangeMatch(.equal, 22))
+    XCTAssertEqual(r.match.destinationPort, [RangeMatch(.equal, 22)])
     XCTAssertEqual(r.match.tcpFlags, TCPFlagsMatch(set: 0x02, mask: 0x12))
     XCTAssertEqual(r.origin, [SourceLocation(file: "l.conf", line: 1, column: 1)])
   }

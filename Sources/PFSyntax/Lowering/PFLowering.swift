@@ -80,13 +80,13 @@ public enum PFLowering {
     m.protocols = r.proto == 0 ? nil : [r.proto]
     m.source = AddressMatch([addressTerm(r.src.address)], negated: r.src.negated)
     m.destination = AddressMatch([addressTerm(r.dst.address)], negated: r.dst.negated)
-    m.sourcePort = range(r.src.port)
-    m.destinationPort = range(r.dst.port)
+    m.sourcePort = range(r.src.port).map { [$0] }
+    m.destinationPort = range(r.dst.port).map { [$0] }
     m.direction = r.direction
     m.interface = r.ifname
     m.interfaceNegated = r.ifNot
     if r.flagset != 0 { m.tcpFlags = TCPFlagsMatch(set: r.flags, mask: r.flagset) }
-    if r.icmpType != 0 { m.icmpType = UInt8(r.icmpType - 1) }
+    if r.icmpType != 0 { m.icmpType = [UInt8(r.icmpType - 1)] }
     if r.icmpCode != 0 { m.icmpCode = UInt8(r.icmpCode - 1) }
     if r.tos != 0 { m.tos = r.tos }
     m.user = range(r.uid)

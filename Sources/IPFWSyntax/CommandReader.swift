@@ -1,0 +1,184 @@
+import FirewallIR
+
+/// One argument of an ipfw command, with where it starts in the source.
+public struct IPFWWord: Hashable, Sendable, CustomStringConvertible {
+  public var text: String
+  public var location: SourceLocation
+
+  public init(_ text: String, at location: SourceLocation) {
+    self.text = text
+    self.location = location
+  }
+
+  public var description: String { text }
+}
+
+/// One ipfw command as `ipfw` would receive it: the words after `ipfw` and its flags
+/// (`add 100 allow …`, `table T add 10.0.0.0/8`, `nat 1 config …`). A rule printed by
+/// `ipfw list` becomes `add NUMBER …` with `fromList` set.
+public struct IPFWCommand: Sendable {
+  public var words: [IPFWWord]
+  public var location: SourceLocation
+  /// The line was a rule as `ipfw list`/`show` prints it.
+  public var fromList: Bool
+  /// The rule's set, from a `set N` column that `ipfw -S list` prints.
+  public var disabled: Bool = false
+}
+
+/// Splits a file into ipfw commands. Three shapes are read:
+///
+/// - a rules file as `ipfw FILE` reads it: one command per line (`add …`, `flush`, `-q add …`),
+///   `#` starting a comment;
+/// - `ipfw list` / `ipfw show` output: lines that start with a rule number, with or without
+///   packet and byte counters;
+/// - a shell script of straight-line `ipfw` commands with variables (`cmd="ipfw -q add"`,
+///   `$cmd 100 allow …`, `${fwcmd} table T add …`) and sh quoting.
+///
+/// Shell control flow, functions, command substitution and sourced files are refused with a
+/// located error: fwc never reads part of a script silently.
+public struct CommandReader {
+  public internal(set) var commands: [IPFWCommand] = []
+  public internal(set) var diagnostics = DiagnosticBag()
+  let file: SourceFile
+  var variables: [String: String]
+
+  /// Reads `file`; `defines` gives shell variables their values (`--define NAME=VALUE`).
+  public static func read(_ file: SourceFile, defines: [String: String] = [:]) -> CommandReader {
+    var r = CommandReader(file: file, variables: defines)
+    if r.rejectTemplate() { return r }
+    if r.looksLikeScript() { r.readScript() } else { r.readRulesFile() }
+    return r
+  }
+
+  init(file: SourceFile, variables: [String: String]) {
+    self.file = file
+    self.variables = variables
+  }
+
+  func location(_ offset: Int) -> SourceLocation {
+    let p = file.position(of: offset)
+    return SourceLocation(fileID: file.id, line: p.line, column: p.column)
+  }
+
+  // MARK: Shape detection
+
+  /// Refuses Jinja templates (`{% … %}`, `{{ … }}`, `{# … #}`) at their first tag.
+  mutating func rejectTemplate() -> Bool {
+    let b = file.bytes
+    var i = 0
+    var lineStart = true
+    while i + 1 < b.count {
+      if b[i] == UInt8(ascii: "#") && lineStart {
+        while i < b.count && b[i] != 0x0A { i += 1 }
+        continue
+      }
+      if b[i] == UInt8(ascii: "{"),
+        b[i + 1] == UInt8(ascii: "%") || b[i + 1] == UInt8(ascii: "{")
+          || b[i + 1] == UInt8(ascii: "#")
+      {
+        diagnostics.error(
+          "this is a template (Jinja `\(Character(UnicodeScalar(b[i])))\(Character(UnicodeScalar(b[i + 1])))` tag), not ipfw rules: render it first and read the result",
+          at: location(i), id: "ipfw-template")
+        return true
+      }
+      lineStart = b[i] == 0x0A || (lineStart && (b[i] == 0x20 || b[i] == 0x09))
+      i += 1
+    }
+    return false
+  }
+
+  /// A file is a shell script when it starts with `#!`, assigns a variable or runs `ipfw`.
+  func looksLikeScript() -> Bool {
+    if file.bytes.starts(with: Array("#!".utf8)) { return true }
+    for line in 1...file.lineStarts.count {
+      let text = file.lineText(line).drop(while: { $0 == " " || $0 == "\t" })
+      if text.isEmpty || text.hasPrefix("#") { continue }
+      let first = text.prefix(while: { $0 != " " && $0 != "\t" })
+      if first == "ipfw" || first.hasSuffix("/ipfw") || first.hasPrefix("$") { return true }
+      if let eq = first.firstIndex(of: "="), isName(first[..<eq]) { return true }
+    }
+    return false
+  }
+
+  // MARK: Rules files and `ipfw list` output
+
+  /// Reads a file the way `ipfw FILE` does: `#` starts a comment, words are separated by
+  /// blanks. Lines that start with a number are `ipfw list`/`show` output.
+  mutating func readRulesFile() {
+    let b = file.bytes
+    for line in 0..<file.lineStarts.count {
+      var i = file.lineStarts[line]
+      let end = line + 1 < file.lineStarts.count ? file.lineStarts[line + 1] : b.count
+      var words: [IPFWWord] = []
+      while i < end {
+        let c = b[i]
+        if c == UInt8(ascii: "#") { break }
+        if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+          i += 1
+          continue
+        }
+        let start = i
+        while i < end, b[i] != 0x20, b[i] != 0x09, b[i] != 0x0A, b[i] != 0x0D {
+          // `//` begins a comment that runs to the end of the line, `#` included.
+          if b[i] == UInt8(ascii: "#") && !(words.contains { $0.text == "//" }) { break }
+          i += 1
+        }
+        words.append(IPFWWord(String(decoding: b[start..<i], as: UTF8.self), at: location(start)))
+        if i < end, b[i] == UInt8(ascii: "#"), !(words.contains { $0.text == "//" }) { break }
+      }
+      guard let first = words.first else { continue }
+      if first.text.hasPrefix("##") { break }  // `## Dynamic rules` ends a `show` listing
+      if first.text.first?.isNumber == true {
+        addListLine(words)
+      } else {
+        addCommand(words, at: first.location)
+      }
+    }
+  }
+
+  /// A rule as `ipfw list`/`show` prints it: number, optional counters, optional `set N`.
+  mutating func addListLine(_ line: [IPFWWord]) {
+    var words = line
+    let number = words.removeFirst()
+    guard number.text.allSatisfy(\.isNumber) else {
+      diagnostics.error("`\(number.text)` is not a rule number", at: number.location, id: "ipfw-syntax")
+      return
+    }
+    // `ipfw show` prints packet and byte counters (and with -t a timestamp) after the number.
+    var counters = 0
+    while counters < 2, words.count > 1, words[0].text.allSatisfy(\.isNumber) {
+      words.removeFirst()
+      counters += 1
+    }
+    var disabled = false
+    if words.count >= 2, words[0].text == "#", words[1].text == "DISABLED" {
+      words.removeFirst(2)
+      disabled = true
+    }
+    let add = IPFWWord("add", at: number.location)
+    var cmd = IPFWCommand(words: [add, number] + words, location: number.location, fromList: true)
+    cmd.disabled = disabled
+    commands.append(cmd)
+  }
+
+  /// Records an ipfw command after dropping `ipfw`'s own flags (`-q`, `-f`, `-n` …).
+  mutating func addCommand(_ words: [IPFWWord], at location: SourceLocation) {
+    var w = words[...]
+    while let f = w.first, f.text.hasPrefix("-"), f.text.count > 1, f.text.dropFirst().allSatisfy(\.isLetter) {
+      if f.text.contains("p") {
+        diagnostics.error(
+          "`ipfw -p` runs a preprocessor over a file: preprocess it first and read the result",
+          at: f.location, id: "ipfw-unsupported")
+        return
+      }
+      w = w.dropFirst()
+    }
+    guard !w.isEmpty else { return }
+    commands.append(IPFWCommand(words: Array(w), location: location, fromList: false))
+  }
+
+  func isName<S: StringProtocol>(_ s: S) -> Bool {
+    guard let f = s.first, f == "_" || f.isLetter else { return false }
+    return s.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+  }
+}

@@ -1,0 +1,196 @@
+import FirewallIR
+
+/// Lowers an ipfw configuration into the IR: rules in number order, first match decides;
+/// tables become IR tables. Rules of disabled sets are not evaluated and are left out.
+public enum IPFWLowering {
+  public static func lower(_ config: IPFWRuleset) -> Ruleset {
+    var rs = Ruleset(language: .ipfw, evaluation: .firstMatch)
+    for r in config.rules where !r.disabled { rs.rules.append(lower(r)) }
+    for (name, t) in config.tables {
+      let entries: [AddressTerm] = t.entries.compactMap { e in
+        IPNetwork.parse(Substring(e.key)).map { .network($0) }
+      }
+      rs.tables[name] = Table(name: name, entries: entries, origin: t.location)
+    }
+    return rs
+  }
+
+  public static func lower(_ r: IPFWRule) -> Rule {
+    var m = Match()
+    var features: [String] = []
+    var state = StateMode.none
+    var stateName: String? = nil
+
+    // Protocols.
+    var numbers: [UInt8] = []
+    for p in r.protocols {
+      switch p {
+      case .number(let n): numbers.append(n)
+      case .ip4: m.family = .inet
+      case .ip6: m.family = .inet6
+      }
+    }
+    if r.protocolNegated {
+      m.opaque.append("not " + IPFWPrinter.protocols(r).dropFirst(4))
+    } else if !numbers.isEmpty && numbers.count == r.protocols.count {
+      m.protocols = numbers
+    } else if !numbers.isEmpty {
+      m.opaque.append("proto " + IPFWPrinter.protocols(r))
+    }
+    if let a = address(r.source, &m) { m.source = a } else { m.opaque.append("from " + IPFWPrinter.address(r.source)) }
+    if let a = address(r.destination, &m) {
+      m.destination = a
+    } else {
+      m.opaque.append("to " + IPFWPrinter.address(r.destination))
+    }
+    m.probability = r.probability
+
+    for (i, o) in r.options.enumerated() {
+      let inBlock = o.orNext || (i > 0 && r.options[i - 1].orNext)
+      if inBlock || !lowerOption(o, &m, &state, &stateName) {
+        m.opaque.append((inBlock ? "{or} " : "") + IPFWPrinter.option(o))
+      }
+    }
+    if let q = r.altq { features.append("altq \(q)") }
+    var tag: String? = nil
+    if let t = r.tag {
+      if t.untag { features.append("untag \(t.value)") } else { tag = String(t.value) }
+    }
+    if let n = r.logAmount { features.append("logamount \(n)") }
+    if r.set != 0 { features.append("set \(r.set)") }
+    var rule = Rule(
+      phase: .filter, match: m, action: action(r.action), quick: true, state: state, log: r.log, tag: tag,
+      features: features, origin: [r.location], number: r.number)
+    rule.stateName = stateName
+    rule.comment = r.comment
+    return rule
+  }
+
+  /// Options the IR models; false leaves the option opaque.
+  static func lowerOption(
+    _ o: IPFWOption, _ m: inout Match, _ state: inout StateMode, _ stateName: inout String?
+  ) -> Bool {
+    func ranges() -> [RangeMatch] {
+      o.values.map {
+        $0.low == $0.high
+          ? RangeMatch(.equal, UInt32($0.low)) : RangeMatch(.inclusiveRange, UInt32($0.low), UInt32($0.high))
+      }
+    }
+    switch o.keyword {
+    case "in", "out":
+      m.direction = o.keyword == "in" ? .in : .out
+    case "via":
+      guard !o.negated, m.interface == nil, !o.arguments[0].hasPrefix("table("),
+        IPAddress.parse(Substring(o.arguments[0])) == nil, !o.arguments[0].contains("*")
+      else { return false }
+      m.interface = o.arguments[0]
+    case "src-port", "dst-port":
+      guard !o.negated else { return false }
+      if o.keyword == "src-port" {
+        guard m.sourcePort == nil else { return false }
+        m.sourcePort = ranges()
+      } else {
+        guard m.destinationPort == nil else { return false }
+        m.destinationPort = ranges()
+      }
+    case "tcpflags":
+      guard !o.negated, m.tcpFlags == nil, let v = o.values.first else { return false }
+      m.tcpFlags = TCPFlagsMatch(set: UInt8(v.low), mask: UInt8(v.low | v.high))
+    case "icmptypes", "icmp6types":
+      guard !o.negated, m.icmpType == nil else { return false }
+      m.icmpType = o.values.map { UInt8($0.low) }
+    case "uid", "gid":
+      guard !o.negated, o.values.count == 1 else { return false }
+      if o.keyword == "uid" { m.user = ranges()[0] } else { m.group = ranges()[0] }
+    case "tagged":
+      guard o.values.count == 1, o.values[0].low == o.values[0].high, m.tagged == nil else { return false }
+      m.tagged = String(o.values[0].low)
+      m.taggedNegated = o.negated
+    case "frag":
+      guard !o.negated, o.arguments == ["offset"] else { return false }
+      m.fragment = true
+    case "keep-state", "record-state":
+      state = o.keyword == "keep-state" ? .keep : .record
+      stateName = String(o.arguments[0].dropFirst())
+    case "limit":
+      state = .limit
+      stateName = String(o.arguments[2].dropFirst())
+      m.opaque.append("limit \(o.arguments[0]) \(o.arguments[1])")
+    case "proto":
+      guard !o.negated else { return false }
+      switch o.arguments[0] {
+      case "ip4": m.family = .inet
+      case "ip6": m.family = .inet6
+      default:
+        guard m.protocols == nil, let n = ProtocolNames.number(named: o.arguments[0]) ?? UInt8(o.arguments[0])
+        else { return false }
+        m.protocols = [n]
+      }
+    default:
+      return false
+    }
+    return true
+  }
+
+  /// An address match, or nil when the IR cannot say it (an `or` block with `not`).
+  static func address(_ a: IPFWAddress, _ m: inout Match) -> AddressMatch? {
+    if a.terms.count > 1 && a.terms.contains(where: \.negated) { return nil }
+    var terms: [AddressTerm] = []
+    for t in a.terms {
+      for item in t.items {
+        switch item {
+        case .any: terms.append(.any)
+        case .me, .me6:
+          terms.append(.interface(name: "self", modifier: nil, prefix: nil))
+          if a.terms.count == 1 && t.items.count == 1 { m.family = item == .me ? .inet : .inet6 }
+        case .table(let name, let value):
+          if value != nil { return nil }
+          terms.append(.table(name))
+        case .network(let n): terms.append(.network(n))
+        case .masked(let addr, let mask): terms.append(.masked(addr, mask: mask))
+        case .set(let n, let members):
+          for k in members {
+            let host = IPAddress(family: .inet, value: n.address.value + UInt128(k))
+            terms.append(.network(IPNetwork(address: host, prefix: 32)))
+          }
+        }
+      }
+    }
+    return AddressMatch(terms, negated: a.terms.count == 1 && a.terms[0].negated)
+  }
+
+  static let unreachCodes = Dictionary(
+    uniqueKeysWithValues: IPFWParser.unreachCodes.enumerated().map { ($1, UInt8($0)) })
+
+  public static func action(_ a: IPFWAction) -> Action {
+    let arg = a.arguments.joined(separator: " ")
+    switch a.keyword {
+    case "allow": return .pass
+    case "deny": return .block(.drop)
+    case "reject": return .block(.icmpUnreachable(code: 1, mtu: nil))
+    case "reset": return .block(.returnRST)
+    case "reset6": return .block(.returnRST6)
+    case "abort": return .block(.sctpAbort(v6: false))
+    case "abort6": return .block(.sctpAbort(v6: true))
+    case "unreach":
+      let code = unreachCodes[a.arguments[0]] ?? UInt8(a.arguments[0]) ?? 0
+      return .block(.icmpUnreachable(code: code, mtu: a.arguments.count > 1 ? UInt16(a.arguments[1]) : nil))
+    case "unreach6":
+      let code = IPFWParser.unreach6Codes[a.arguments[0]].map(UInt8.init) ?? UInt8(a.arguments[0]) ?? 0
+      return .block(.icmp6Unreachable(code: code))
+    case "count": return .match
+    case "skipto":
+      if let n = Int(arg) { return .skip(to: n) }
+      return .external("skipto", argument: arg, decides: false)
+    case "call": return .call(arg)
+    case "return": return .returnFromCall
+    case "check-state": return .checkState(name: String(arg.dropFirst()))
+    case "tee", "ngtee", "setfib", "setdscp", "reass", "tcp-setmss", "setmark":
+      return .external(a.keyword, argument: arg, decides: false)
+    default:
+      // divert, netgraph, pipe, queue, fwd, nat, nat64*, nptv6, eaction: the packet leaves the
+      // ruleset (with net.inet.ip.fw.one_pass=1, the default, for dummynet and nat).
+      return .external(a.keyword, argument: arg, decides: true)
+    }
+  }
+}
