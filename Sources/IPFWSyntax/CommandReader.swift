@@ -41,6 +41,7 @@ public struct CommandReader {
   public internal(set) var diagnostics = DiagnosticBag()
   let file: SourceFile
   var variables: [String: String]
+  var lineHint = 0
 
   /// Reads `file`; `defines` gives shell variables their values (`--define NAME=VALUE`).
   public static func read(_ file: SourceFile, defines: [String: String] = [:]) -> CommandReader {
@@ -55,9 +56,21 @@ public struct CommandReader {
     self.variables = variables
   }
 
-  func location(_ offset: Int) -> SourceLocation {
-    let p = file.position(of: offset)
-    return SourceLocation(fileID: file.id, line: p.line, column: p.column)
+  /// The line and column of a byte offset; offsets mostly increase, so the previous line is
+  /// the first guess.
+  mutating func location(_ offset: Int) -> SourceLocation {
+    let starts = file.lineStarts
+    if lineHint >= starts.count || starts[lineHint] > offset { lineHint = 0 }
+    var steps = 0
+    while lineHint + 1 < starts.count && starts[lineHint + 1] <= offset {
+      lineHint += 1
+      steps += 1
+      if steps > 8 {
+        lineHint = file.position(of: offset).line - 1
+        break
+      }
+    }
+    return SourceLocation(fileID: file.id, line: lineHint + 1, column: offset - starts[lineHint] + 1)
   }
 
   // MARK: Shape detection
@@ -164,8 +177,10 @@ public struct CommandReader {
   /// Records an ipfw command after dropping `ipfw`'s own flags (`-q`, `-f`, `-n` …).
   mutating func addCommand(_ words: [IPFWWord], at location: SourceLocation) {
     var w = words[...]
-    while let f = w.first, f.text.hasPrefix("-"), f.text.count > 1, f.text.dropFirst().allSatisfy(\.isLetter) {
-      if f.text.contains("p") {
+    while let f = w.first, f.text.utf8.first == UInt8(ascii: "-"), f.text.utf8.count > 1,
+      f.text.utf8.dropFirst().allSatisfy({ $0 | 0x20 >= UInt8(ascii: "a") && $0 | 0x20 <= UInt8(ascii: "z") })
+    {
+      if f.text.utf8.contains(UInt8(ascii: "p")) {
         diagnostics.error(
           "`ipfw -p` runs a preprocessor over a file: preprocess it first and read the result",
           at: f.location, id: "ipfw-unsupported")

@@ -76,6 +76,7 @@ extension IPFWParser {
 
   /// Splits on commas outside `{ }`.
   func splitList(_ s: String) -> [Substring] {
+    if !s.utf8.contains(UInt8(ascii: ",")) { return [s[...]] }
     var parts: [Substring] = []
     var depth = 0
     var start = s.startIndex
@@ -100,7 +101,7 @@ extension IPFWParser {
     case "me6": return [.me6]
     default: break
     }
-    if w.text.hasPrefix("table(") {
+    if w.text.utf8.first == UInt8(ascii: "t") && w.text.hasPrefix("table(") {
       guard w.text.hasSuffix(")") else { throw error("expected `)` closing `\(w.text)`", at: w.location) }
       let inner = w.text.dropFirst(6).dropLast()
       let parts = inner.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
@@ -112,6 +113,7 @@ extension IPFWParser {
       items.append(try addressItem(part, at: w.location))
     }
     // A zero-length mask matches every address.
+    if items.count == 1, case .network(let n) = items[0], n.prefix != 0 { return items }
     if items.contains(where: { if case .network(let n) = $0 { return n.prefix == 0 } else { return false } }) {
       return [.any]
     }
@@ -119,7 +121,7 @@ extension IPFWParser {
   }
 
   mutating func addressItem(_ s: Substring, at location: SourceLocation) throws -> IPFWAddressItem {
-    if let brace = s.firstIndex(of: "{") {
+    if let brace = s.utf8.firstIndex(of: UInt8(ascii: "{")) {
       guard s.hasSuffix("}") else { throw error("expected `}` closing the address set `\(s)`", at: location) }
       var base = s[..<brace]
       var prefix = 24
@@ -142,7 +144,7 @@ extension IPFWParser {
       }
       return .set(IPNetwork(address: a.masked(prefix), prefix: prefix), members: Array(Set(members)).sorted())
     }
-    if let colon = s.firstIndex(of: ":"), let a = IPAddress.parseV4(s[..<colon]) {
+    if let colon = s.utf8.firstIndex(of: UInt8(ascii: ":")), let a = IPAddress.parseV4(s[..<colon]) {
       guard let m = IPAddress.parseV4(s[s.index(after: colon)...]) else {
         throw error("`\(s)` has a bad mask", at: location)
       }
@@ -153,7 +155,7 @@ extension IPFWParser {
       }
       return .masked(IPAddress(family: .inet, value: a.value & m.value), mask: m)
     }
-    if let slash = s.firstIndex(of: "/") {
+    if let slash = s.utf8.firstIndex(of: UInt8(ascii: "/")) {
       guard let a = IPAddress.parse(s[..<slash]) else {
         throw error("`\(s[..<slash])` is not an address (fwc does not resolve host names)", at: location)
       }
@@ -183,7 +185,7 @@ extension IPFWParser {
 
   func port(_ s: Substring, _ rule: IPFWRule) -> Int? {
     if let n = Int(s) { return (0...65535).contains(n) ? n : nil }
-    let name = s.replacingOccurrences(of: "\\", with: "")
+    let name = s.utf8.contains(UInt8(ascii: "\\")) ? String(s.filter { $0 != "\\" }) : String(s)
     for p in serviceProtocols(rule) {
       if let n = ServiceNames.port(named: name, proto: p) { return Int(n) }
     }
@@ -192,7 +194,40 @@ extension IPFWParser {
 
   /// A port list `22,80-90,http`, or nil if the word is not one.
   func portList(_ s: String, _ rule: IPFWRule) -> [IPFWPortRange]? {
+    // Numbers and ranges, the common case, without looking up names.
     var list: [IPFWPortRange] = []
+    var value = 0
+    var low = -1
+    var digits = 0
+    var numeric = true
+    for c in s.utf8 {
+      if c >= 0x30 && c <= 0x39 {
+        value = value * 10 + Int(c - 0x30)
+        digits += 1
+        if value > 65535 { return nil }
+      } else if c == UInt8(ascii: "-") && low < 0 && digits > 0 {
+        low = value
+        value = 0
+        digits = 0
+      } else if c == UInt8(ascii: ",") && digits > 0 {
+        list.append(low < 0 ? IPFWPortRange(value, value) : IPFWPortRange(low, value))
+        if low > value { return nil }
+        value = 0
+        low = -1
+        digits = 0
+      } else {
+        numeric = false
+        break
+      }
+    }
+    if numeric {
+      guard digits > 0, low <= value else { return nil }
+      list.append(low < 0 ? IPFWPortRange(value, value) : IPFWPortRange(low, value))
+      return list
+    }
+    // Option keywords are never service names worth a lookup.
+    if Self.optionKeywords.contains(s) { return nil }
+    list = []
     for item in s.split(separator: ",", omittingEmptySubsequences: false) {
       if item.isEmpty { return nil }
       if let p = port(item, rule) {
@@ -227,7 +262,21 @@ extension IPFWParser {
       return
     }
     pos += 1
-    rule.options.append(IPFWOption(keyword, [Self.renderRanges(list)], negated: negated, values: list))
+    // Plain numbers without leading zeros print as written.
+    var canonical = true
+    var previous: UInt8 = UInt8(ascii: ",")
+    for c in t.utf8 {
+      let digit = c >= 0x30 && c <= 0x39
+      if !digit && c != UInt8(ascii: ",") && c != UInt8(ascii: "-")
+        || c == 0x30 && (previous == UInt8(ascii: ",") || previous == UInt8(ascii: "-"))
+      {
+        canonical = false
+        break
+      }
+      previous = c
+    }
+    rule.options.append(
+      IPFWOption(keyword, [canonical ? t : Self.renderRanges(list)], negated: negated, values: list))
   }
 
   static func renderRanges(_ list: [IPFWPortRange]) -> String {

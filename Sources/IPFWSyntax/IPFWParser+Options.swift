@@ -5,7 +5,23 @@ import FirewallIR
 extension IPFWParser {
   static let stateKeywords: Set<String> = ["keep-state", "record-state", "limit", "set-limit"]
 
+  /// Every word that starts an option (or an option block), so that a port list after an
+  /// address is never confused with one.
+  static let optionKeywords: Set<String> = [
+    "in", "out", "via", "recv", "xmit", "established", "estab", "setup", "layer2", "bridged", "antispoof",
+    "verrevpath", "versrcreach", "ipsec", "sockarg", "diverted", "diverted-loopback", "diverted-output",
+    "defer-action", "defer-immediate-action", "keep-state", "record-state", "limit", "set-limit", "frag", "fragment",
+    "tcpflags", "tcpflgs", "tcpoptions", "tcpopts", "ipoptions", "ipopts", "iptos", "dscp", "icmptypes", "icmptype",
+    "icmp6types", "icmp6type", "iplen", "ipttl", "ipid", "tcpdatalen", "tcpwin", "tcpmss", "tagged", "flow-id",
+    "ipversion", "ipver", "ipprecedence", "tcpseq", "tcpack", "fib", "uid", "gid", "jail", "src-port", "dst-port",
+    "src-ip", "dst-ip", "src-ip6", "dst-ip6", "src-ipv6", "dst-ipv6", "proto", "ip4", "ipv4", "ip6", "ipv6", "lookup",
+    "flow", "src-mac", "dst-mac", "mac", "MAC", "mac-type", "ext6hdr", "not", "!", "{", "(", "//", "or", "|",
+    "to", "from", "any", "me", "me6",
+  ]
+
   mutating func parseOptions(_ rule: inout IPFWRule) throws {
+    needsReordering = false
+    mayMoveIntoSlots = false
     var blockStart: Int? = nil
     while let w = next() {
       switch w.text {
@@ -43,7 +59,13 @@ extension IPFWParser {
       } else {
         option.negated = option.negated != negated
       }
+      switch option.keyword {
+      case "proto", "src-ip", "dst-ip", "src-ip6", "dst-ip6": mayMoveIntoSlots = true
+      case "defer-immediate-action": needsReordering = true
+      default: break
+      }
       if Self.stateKeywords.contains(option.keyword) {
+        needsReordering = true
         if blockStart != nil {
           throw error("`\(option.keyword)` cannot be inside an `{ or }` block", at: keywordWord.location)
         }
@@ -69,8 +91,18 @@ extension IPFWParser {
         _ = try addressItems(a)
         return IPFWOption(w.text, [a.text])
       }
-      if let addr = IPAddress.parse(Substring(a.text)) { return IPFWOption(w.text, ["\(addr)"]) }
-      guard a.text.count < 16, a.text.allSatisfy({ $0.isLetter || $0.isNumber || "_.*-".contains($0) }) else {
+      let first = a.text.utf8.first ?? 0
+      if first >= 0x30 && first <= 0x39 || a.text.utf8.contains(UInt8(ascii: ":")),
+        let addr = IPAddress.parse(Substring(a.text))
+      {
+        return IPFWOption(w.text, ["\(addr)"])
+      }
+      guard a.text.utf8.count < 16,
+        a.text.utf8.allSatisfy({
+          $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F || $0 == 0x2E || $0 == 0x2A
+            || $0 == 0x2D
+        })
+      else {
         throw error("`\(a.text)` is not an interface name, address or table", at: a.location)
       }
       return IPFWOption(w.text, [a.text])
@@ -348,17 +380,32 @@ extension IPFWParser {
 
   /// The canonical print of an address list.
   static func renderItems(_ items: [IPFWAddressItem]) -> String {
-    items.map { item -> String in
+    var b = TextBuffer()
+    renderItems(items, into: &b)
+    return b.string
+  }
+
+  static func renderItems(_ items: [IPFWAddressItem], into s: inout TextBuffer) {
+    for (k, item) in items.enumerated() {
+      if k > 0 { s.append(byte: UInt8(ascii: ",")) }
       switch item {
-      case .any: return "any"
-      case .me: return "me"
-      case .me6: return "me6"
-      case .table(let n, let v): return v.map { "table(\(n),\($0))" } ?? "table(\(n))"
-      case .network(let n): return n.prefix == n.address.family.bitCount ? "\(n.address)" : "\(n.address)/\(n.prefix)"
-      case .masked(let a, let m): return "\(a):\(m)"
-      case .set(let n, let members): return "\(n.address)/\(n.prefix){\(compressRuns(members))}"
+      case .any: s += "any"
+      case .me: s += "me"
+      case .me6: s += "me6"
+      case .table(let n, let v): s += v.map { "table(\(n),\($0))" } ?? "table(\(n))"
+      case .network(let n):
+        s.append(address: n.address)
+        if n.prefix != n.address.family.bitCount {
+          s.append(byte: UInt8(ascii: "/"))
+          s.append(decimal: UInt64(n.prefix))
+        }
+      case .masked(let a, let m):
+        s.append(address: a)
+        s.append(byte: UInt8(ascii: ":"))
+        s.append(address: m)
+      case .set(let n, let members): s += "\(n.address)/\(n.prefix){\(compressRuns(members))}"
       }
-    }.joined(separator: ",")
+    }
   }
 
   /// `1,2,3,5` → `1-3,5`: runs of three or more become ranges.
@@ -384,12 +431,22 @@ extension IPFWParser {
   /// as an option moved into its slot, the comment checked.
   mutating func canonicalize(_ rule: inout IPFWRule) throws {
     // keep-state / limit go after every other option, defer-immediate-action after them.
+    if needsReordering { reorderStateOptions(&rule) }
+    guard !rule.justOptions else { return }
+    try moveOptionsIntoSlots(&rule)
+  }
+
+  func reorderStateOptions(_ rule: inout IPFWRule) {
     let state = rule.options.filter { Self.stateKeywords.contains($0.keyword) }
     let deferred = rule.options.filter { $0.keyword == "defer-immediate-action" }
     rule.options =
       rule.options.filter { !Self.stateKeywords.contains($0.keyword) && $0.keyword != "defer-immediate-action" }
       + state + deferred
-    guard !rule.justOptions else { return }
+  }
+
+  /// A protocol or address given as an option moves into its slot when the slot is empty.
+  mutating func moveOptionsIntoSlots(_ rule: inout IPFWRule) throws {
+    if !mayMoveIntoSlots { return }
     func standalone(_ i: Int) -> Bool {
       !rule.options[i].orNext && (i == 0 || !rule.options[i - 1].orNext)
     }

@@ -15,6 +15,9 @@ public struct IPFWParser {
   var words: [IPFWWord] = []
   var pos = 0
   var commandStart = SourceLocation(fileID: 0, line: 0, column: 0)
+  /// What `parseOptions` saw that the canonical form must move.
+  var needsReordering = false
+  var mayMoveIntoSlots = false
 
   /// The result of reading one file.
   public struct Result {
@@ -88,6 +91,13 @@ public struct IPFWParser {
   // MARK: Commands
 
   mutating func runCommand(_ command: IPFWCommand) throws {
+    // No ipfw keyword, name or value contains `#`, which starts a comment in a rules file.
+    for w in words {
+      if w.text == "//" { break }
+      if w.text.utf8.contains(UInt8(ascii: "#")) {
+        throw error("`\(w.text)`: `#` is not valid in an ipfw command", at: w.location)
+      }
+    }
     guard let first = next() else { return }
     switch first.text {
     case "add":

@@ -20,55 +20,84 @@ public enum IPFWPrinter {
     for id in ruleset.nats.keys.sorted() { out += ruleset.nats[id]!.words.joined(separator: " ") + "\n" }
     for c in ruleset.configs { out += c.words.joined(separator: " ") + "\n" }
     for s in ruleset.disabledSets.sorted() { out += "set disable \(s)\n" }
-    for r in ruleset.rules { out += line(r) + "\n" }
-    out += "65535 \(defaultRule) ip from any to any\n"
-    return out
+    var buffer = TextBuffer(capacity: ruleset.rules.count * 64)
+    buffer += out
+    for r in ruleset.rules {
+      write(r, into: &buffer)
+      buffer.append(byte: 0x0A)
+    }
+    buffer += "65535 \(defaultRule) ip from any to any\n"
+    return buffer.string
   }
 
   /// One rule as `ipfw list` prints it.
   public static func line(_ r: IPFWRule) -> String {
-    var s = r.disabled ? "# DISABLED " : ""
-    s += pad5(r.number) + " "
+    var b = TextBuffer()
+    write(r, into: &b)
+    return b.string
+  }
+
+  static func write(_ r: IPFWRule, into s: inout TextBuffer) {
+    if r.disabled { s += "# DISABLED " }
+    var n = r.number
+    var width = 1
+    while n >= 10 {
+      n /= 10
+      width += 1
+    }
+    for _ in width..<max(width, 5) { s.append(byte: 0x30) }
+    s.append(decimal: UInt64(r.number))
+    s.append(byte: 0x20)
     if r.set != 0 { s += "set \(r.set) " }
     if let p = r.probability { s += "prob \(sixDecimals(p)) " }
     s += r.action.keyword
-    for a in r.action.arguments { s += " " + a }
+    for a in r.action.arguments {
+      s.append(byte: 0x20)
+      s += a
+    }
     if r.log {
       s += " log"
       if let n = r.logAmount { s += " logamount \(n)" }
     }
     if let q = r.altq { s += " altq \(q)" }
     if let t = r.tag { s += t.untag ? " untag \(t.value)" : " tag \(t.value)" }
-    if r.action.keyword != "check-state" { s += body(r) }
-    if let c = r.comment { s += " // " + c }
-    return s
+    if r.action.keyword != "check-state" { body(r, into: &s) }
+    if let c = r.comment {
+      s += " // "
+      s += c
+    }
   }
 
-  static func body(_ r: IPFWRule) -> String {
-    var s = ""
-    var inlined: Set<Int> = []
+  static func body(_ r: IPFWRule, into s: inout TextBuffer) {
+    var inlinedSource = -1
+    var inlinedDestination = -1
     if !r.justOptions {
-      s += " " + protocols(r)
-      s += " from " + address(r.source)
+      s.append(byte: 0x20)
+      s += protocols(r)
+      s += " from "
+      address(r.source, into: &s)
       if let i = inlinePort(r, "src-port") {
-        s += " " + optionArguments(r.options[i], negatedPrefix: true)
-        inlined.insert(i)
+        s.append(byte: 0x20)
+        s += optionArguments(r.options[i], negatedPrefix: true)
+        inlinedSource = i
       }
-      s += " to " + address(r.destination)
+      s += " to "
+      address(r.destination, into: &s)
       if let i = inlinePort(r, "dst-port") {
-        s += " " + optionArguments(r.options[i], negatedPrefix: true)
-        inlined.insert(i)
+        s.append(byte: 0x20)
+        s += optionArguments(r.options[i], negatedPrefix: true)
+        inlinedDestination = i
       }
     }
-    for (i, o) in r.options.enumerated() where !inlined.contains(i) {
+    for (i, o) in r.options.enumerated() where i != inlinedSource && i != inlinedDestination {
       let opensBlock = o.orNext && (i == 0 || !r.options[i - 1].orNext)
       let closesBlock = !o.orNext && i > 0 && r.options[i - 1].orNext
       if opensBlock { s += " {" }
-      s += " " + option(o)
+      s.append(byte: 0x20)
+      option(o, into: &s)
       if o.orNext { s += " or" }
       if closesBlock { s += " }" }
     }
-    return s
   }
 
   /// The index of a port option that prints after its address: the only one of its kind,
@@ -92,25 +121,47 @@ public enum IPFWPrinter {
   }
 
   static func address(_ a: IPFWAddress) -> String {
-    let terms = a.terms.map { ($0.negated ? "not " : "") + IPFWParser.renderItems($0.items) }
-    return terms.count == 1 ? terms[0] : "{ " + terms.joined(separator: " or ") + " }"
+    var b = TextBuffer()
+    address(a, into: &b)
+    return b.string
+  }
+
+  static func address(_ a: IPFWAddress, into s: inout TextBuffer) {
+    if a.terms.count == 1 {
+      if a.terms[0].negated { s += "not " }
+      IPFWParser.renderItems(a.terms[0].items, into: &s)
+      return
+    }
+    s += "{ "
+    for (k, t) in a.terms.enumerated() {
+      if k > 0 { s += " or " }
+      if t.negated { s += "not " }
+      IPFWParser.renderItems(t.items, into: &s)
+    }
+    s += " }"
   }
 
   static func option(_ o: IPFWOption) -> String {
-    if o.keyword == "tcpflags" && o.arguments == ["syn,!ack"] { return (o.negated ? "not " : "") + "setup" }
-    var s = o.negated ? "not " : ""
+    var b = TextBuffer()
+    option(o, into: &b)
+    return b.string
+  }
+
+  static func option(_ o: IPFWOption, into s: inout TextBuffer) {
+    if o.negated { s += "not " }
+    if o.keyword == "tcpflags" && o.arguments.count == 1 && o.arguments[0] == "syn,!ack" {
+      s += "setup"
+      return
+    }
     s += o.keyword
-    for a in o.arguments { s += " " + a }
-    return s
+    for a in o.arguments {
+      s.append(byte: 0x20)
+      s += a
+    }
   }
 
   static func optionArguments(_ o: IPFWOption, negatedPrefix: Bool) -> String {
     (o.negated ? "not " : "") + o.arguments.joined(separator: " ")
-  }
-
-  static func pad5(_ n: Int) -> String {
-    let d = String(n)
-    return String(repeating: "0", count: max(0, 5 - d.count)) + d
   }
 
   /// `%f`: six decimals.

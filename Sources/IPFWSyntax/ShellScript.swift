@@ -4,19 +4,18 @@ import FirewallIR
 /// `$name`/`${name}`/`${name:-default}` expansion with field splitting, quoting, backslash
 /// escapes and line continuation, `;`, `#` comments, redirections, and `cmd || true`.
 extension CommandReader {
-  /// A word being built: its text and whether any of it came from an unquoted expansion that
-  /// must be split on blanks.
+  /// A word being built: its bytes and, when an unquoted expansion contributed, which bytes
+  /// came from one (those are split on blanks).
   struct ShellWord {
-    var pieces: [(text: String, split: Bool)] = []
+    var bytes: [UInt8] = []
+    var splittable: [Bool]? = nil
     var start: Int
     var quoted = false
 
-    mutating func append(_ s: String, split: Bool = false) {
-      if let last = pieces.last, last.split == split {
-        pieces[pieces.count - 1].text += s
-      } else {
-        pieces.append((s, split))
-      }
+    mutating func append<C: Collection>(_ s: C, split: Bool = false) where C.Element == UInt8 {
+      if split && splittable == nil { splittable = Array(repeating: false, count: bytes.count) }
+      if splittable != nil { splittable!.append(contentsOf: repeatElement(split, count: s.count)) }
+      bytes.append(contentsOf: s)
     }
   }
 
@@ -37,36 +36,34 @@ extension CommandReader {
     var i = 0
     var words: [IPFWWord] = []
     var skipRest = false
-    var current: ShellWord? = nil
+    var current = ShellWord(start: 0)
+    var inWord = false
 
     func byte(_ k: Int) -> UInt8 { k < b.count ? b[k] : 0 }
 
     // Ends the word being built, splitting its unquoted expansions on blanks.
     func finishWord() {
-      guard let w = current else { return }
-      current = nil
-      var fields: [String] = []
-      var field = ""
+      guard inWord else { return }
+      inWord = false
+      let w = current
+      let at = location(w.start)
+      guard let mask = w.splittable else {
+        if !w.bytes.isEmpty || w.quoted { words.append(IPFWWord(String(decoding: w.bytes, as: UTF8.self), at: at)) }
+        return
+      }
+      var field: [UInt8] = []
       var have = w.quoted
-      for piece in w.pieces {
-        if !piece.split {
-          field += piece.text
-          have = have || !piece.text.isEmpty
-          continue
-        }
-        for ch in piece.text {
-          if ch == " " || ch == "\t" || ch == "\n" {
-            if have { fields.append(field) }
-            field = ""
-            have = false
-          } else {
-            field.append(ch)
-            have = true
-          }
+      for (k, c) in w.bytes.enumerated() {
+        if mask[k] && (c == 0x20 || c == 0x09 || c == 0x0A) {
+          if have { words.append(IPFWWord(String(decoding: field, as: UTF8.self), at: at)) }
+          field.removeAll(keepingCapacity: true)
+          have = false
+        } else {
+          field.append(c)
+          have = true
         }
       }
-      if have { fields.append(field) }
-      for f in fields { words.append(IPFWWord(f, at: location(w.start))) }
+      if have { words.append(IPFWWord(String(decoding: field, as: UTF8.self), at: at)) }
     }
 
     while true {
@@ -85,7 +82,7 @@ extension CommandReader {
         i += 1
         continue
       }
-      if current == nil {
+      if !inWord {
         if c == 0x20 || c == 0x09 || c == 0x0D {
           i += 1
           continue
@@ -147,7 +144,11 @@ extension CommandReader {
             return
           }
         }
-        current = ShellWord(start: i)
+        current.start = i
+        current.quoted = false
+        current.splittable = nil
+        current.bytes.removeAll(keepingCapacity: true)
+        inWord = true
       }
       // Inside a word.
       if c == 0x20 || c == 0x09 || c == 0x0D {
@@ -164,25 +165,25 @@ extension CommandReader {
           i += 2
           continue
         }
-        current!.append(String(decoding: [byte(i + 1)], as: UTF8.self))
-        current!.quoted = true
+        current.append(CollectionOfOne(byte(i + 1)))
+        current.quoted = true
         i += 2
         continue
       }
       if c == UInt8(ascii: "'") {
-        current!.quoted = true
+        current.quoted = true
         var j = i + 1
         while j < b.count && b[j] != UInt8(ascii: "'") { j += 1 }
         guard j < b.count else {
           diagnostics.error("unterminated quote", at: location(i), id: "ipfw-shell")
           return
         }
-        current!.append(String(decoding: b[(i + 1)..<j], as: UTF8.self))
+        current.append(b[(i + 1)..<j])
         i = j + 1
         continue
       }
       if c == UInt8(ascii: "\"") {
-        current!.quoted = true
+        current.quoted = true
         var j = i + 1
         var text = ""
         var run = j
@@ -211,13 +212,13 @@ extension CommandReader {
           return
         }
         text += String(decoding: b[run..<j], as: UTF8.self)
-        current!.append(text)
+        current.append(text.utf8)
         i = j + 1
         continue
       }
       if c == UInt8(ascii: "$") || c == UInt8(ascii: "`") {
         guard let (value, next) = expand(at: i) else { return }
-        current!.append(value, split: true)
+        current.append(value.utf8, split: true)
         i = next
         continue
       }
@@ -233,7 +234,7 @@ extension CommandReader {
         }
         j += 1
       }
-      current!.append(String(decoding: b[i..<j], as: UTF8.self))
+      current.append(b[i..<j])
       i = j
     }
   }
@@ -301,8 +302,14 @@ extension CommandReader {
   /// Carries out one simple command; false after an error that ends reading.
   mutating func runShellCommand(_ words: [IPFWWord]) -> Bool {
     var w = words[...]
+    if let first = w.first?.text, first == "ipfw" || first == "/sbin/ipfw" {
+      addCommand(Array(w.dropFirst()), at: w.first!.location)
+      return true
+    }
     // Leading assignments.
-    while let first = w.first, let eq = first.text.firstIndex(of: "="), isName(first.text[..<eq]) {
+    while let first = w.first, first.text.utf8.contains(UInt8(ascii: "=")), let eq = first.text.firstIndex(of: "="),
+      isName(first.text[..<eq])
+    {
       if w.count > 1 { break }
       variables[String(first.text[..<eq])] = String(first.text[first.text.index(after: eq)...])
       w = w.dropFirst()

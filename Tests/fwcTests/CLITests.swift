@@ -100,4 +100,25 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(r.out, "")
     XCTAssertTrue(r.err.contains("invalid port range"))
   }
+
+  func testIPFWScriptPrintsAsIPFWList() throws {
+    let r = try run(["print", root.appendingPathComponent("examples/ipfw.sh").path])
+    XCTAssertEqual(r.code, 0, r.err)
+    XCTAssertTrue(
+      r.out.contains("\n00200 skipto 1000 tcp from 192.168.1.0/24 to any out via em0 setup keep-state :default\n"))
+    XCTAssertTrue(r.out.hasSuffix("65535 deny ip from any to any\n"))
+  }
+
+  func testIPFWControlFlowIsRefusedWithALocatedError() throws {
+    let f = try tempFile(
+      "#!/bin/sh\nfwcmd=ipfw\n${fwcmd} add 100 allow ip from any to any\ncase $1 in\nesac\n", name: "fw.sh")
+    let r = try run(["print", "--from", "ipfw", f.path])
+    XCTAssertEqual(r.code, 1)
+    XCTAssertEqual(r.out, "")
+    XCTAssertTrue(r.err.contains("fw.sh:4:1: error: shell `case` is not supported"), r.err)
+    let d = try run(
+      ["check", "--from", "ipfw", "--define", "net=10.0.0.0/8", "ipfw:-"],
+      stdin: "ipfw add 1 deny ip from $net to any\n")
+    XCTAssertEqual(d.code, 0, d.err)
+  }
 }
