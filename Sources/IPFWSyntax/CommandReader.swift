@@ -142,6 +142,11 @@ public struct CommandReader {
       guard let first = words.first else { continue }
       if first.text.hasPrefix("##") { break }  // `## Dynamic rules` ends a `show` listing
       if first.text.first?.isNumber == true {
+        // `100 add …` is `add 100 …` to ipfw; anything else numbered is `ipfw list` output.
+        if words.count > 1, ["add", "delete"].contains(words[1].text) {
+          addCommand([words[1], words[0]] + words.dropFirst(2), at: first.location)
+          continue
+        }
         addListLine(words)
       } else {
         addCommand(words, at: first.location)
@@ -189,7 +194,19 @@ public struct CommandReader {
       w = w.dropFirst()
     }
     guard !w.isEmpty else { return }
-    commands.append(IPFWCommand(words: Array(w), location: location, fromList: false))
+    // A word ending in `,` continues in the next one: `10.0.0.1, 10.0.0.2` is one list.
+    var joined: [IPFWWord] = []
+    joined.reserveCapacity(w.count)
+    for word in w {
+      if let last = joined.last, last.text.utf8.last == UInt8(ascii: ","), last.text != "//",
+        !joined.contains(where: { $0.text == "//" })
+      {
+        joined[joined.count - 1].text += word.text
+      } else {
+        joined.append(word)
+      }
+    }
+    commands.append(IPFWCommand(words: joined, location: location, fromList: false))
   }
 
   func isName<S: StringProtocol>(_ s: S) -> Bool {

@@ -6,6 +6,11 @@ public enum IPFWLowering {
   public static func lower(_ config: IPFWRuleset) -> Ruleset {
     var rs = Ruleset(language: .ipfw, evaluation: .firstMatch)
     for r in config.rules where !r.disabled { rs.rules.append(lower(r)) }
+    // The default rule closes the chain.
+    rs.rules.append(
+      Rule(
+        phase: .filter, match: Match(), action: config.defaultAction == "allow" ? .pass : .block(.drop), quick: true,
+        origin: [], number: 65535))
     for (name, t) in config.tables {
       let entries: [AddressTerm] = t.entries.compactMap { e in
         IPNetwork.parse(Substring(e.key)).map { .network($0) }

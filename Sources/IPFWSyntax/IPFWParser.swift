@@ -102,7 +102,11 @@ public struct IPFWParser {
     switch first.text {
     case "add":
       // `ipfw list` ends with the default rule, which is not part of the ruleset.
-      if command.fromList, words.count > 1, words[1].text == "65535" { return }
+      if command.fromList, words.count > 2, words[1].text == "65535" {
+        // …but it says whether the kernel was built to accept by default.
+        ruleset.defaultAction = words[2].text == "allow" ? "allow" : "deny"
+        return
+      }
       var rule = try parseRule(fromList: command.fromList)
       rule.disabled = command.disabled
       insert(rule)

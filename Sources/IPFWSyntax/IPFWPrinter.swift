@@ -4,7 +4,7 @@ import FirewallIR
 /// as the commands that create them, then the rules as `ipfw list` shows them, ending with the
 /// default rule.
 public enum IPFWPrinter {
-  public static func print(_ ruleset: IPFWRuleset, defaultRule: String = "deny") -> String {
+  public static func print(_ ruleset: IPFWRuleset) -> String {
     var out = ""
     for name in ruleset.tableOrder {
       guard let t = ruleset.tables[name] else { continue }
@@ -26,7 +26,7 @@ public enum IPFWPrinter {
       write(r, into: &buffer)
       buffer.append(byte: 0x0A)
     }
-    buffer += "65535 \(defaultRule) ip from any to any\n"
+    buffer += "65535 \(ruleset.defaultAction) ip from any to any\n"
     return buffer.string
   }
 

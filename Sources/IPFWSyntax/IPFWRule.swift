@@ -198,6 +198,9 @@ public struct IPFWRuleset: Sendable {
   public var configs: [IPFWConfig] = []
   /// Sets disabled with `ipfw set disable`.
   public var disabledSets: Set<Int> = []
+  /// The default rule's action: `deny`, or `allow` in kernels built with
+  /// IPFIREWALL_DEFAULT_TO_ACCEPT (known from an `ipfw list` that shows it).
+  public var defaultAction = "deny"
 
   public init() {}
 }

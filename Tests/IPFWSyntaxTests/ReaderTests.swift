@@ -127,4 +127,15 @@ final class ReaderTests: XCTestCase {
       ipfwErrors("ipfw add 65535 deny ip from any to any\n"),
       ["1:10: rule 65535 is the default rule and cannot be added [ipfw-syntax]"])
   }
+
+  func testRulesFileQuirksOfIPFW() {
+    // A leading number before `add`, and a list split after its commas.
+    XCTAssertEqual(
+      ipfwPrint("100 add allow ip from 10.0.0.1, 10.0.0.2 to any\n"),
+      "00100 allow ip from 10.0.0.1,10.0.0.2 to any\n65535 deny ip from any to any\n")
+    // `#` ends a line of a rules file; after `//` it belongs to the comment.
+    XCTAssertEqual(
+      ipfwPrint("add 100 deny ip from any to any # why\nadd 200 count ip from any to any // a#b\n"),
+      "00100 deny ip from any to any\n00200 count ip from any to any // a#b\n65535 deny ip from any to any\n")
+  }
 }
