@@ -168,9 +168,11 @@ public enum Action: Hashable, Sendable {
   case block(BlockReply)
   /// Mark or translate without deciding (pf `match`, ipfw `count`).
   case match
-  /// Continue at another rule (ipfw `skipto N`, ipf `skip N`).
+  /// Continue at another rule: ipf `skip N` skips N rules; ipfw `skipto N` continues at the first
+  /// later rule numbered at least N (a target not after the rule means the next rule).
   case skip(to: Int)
-  /// Evaluate a sub-ruleset in place (pf anchor, ipf group, ipfw call).
+  /// Evaluate a sub-ruleset in place: pf anchor and ipf group by name; ipfw `call N` continues
+  /// at the first rule numbered at least N, and `return` comes back after the call.
   case call(String)
   /// Translation rules: `nat`, `rdr`, `binat` and their `no` forms.
   case translate(TranslationKind, negated: Bool)

@@ -125,6 +125,13 @@ public struct CommandReader {
       var words: [IPFWWord] = []
       while i < end {
         let c = b[i]
+        // `ipfw -S list` marks rules of disabled sets with `# DISABLED` before the number.
+        if c == UInt8(ascii: "#") && words.isEmpty && b[i...].starts(with: Array("# DISABLED ".utf8)) {
+          words.append(IPFWWord("#", at: location(i)))
+          words.append(IPFWWord("DISABLED", at: location(i + 2)))
+          i += 11
+          continue
+        }
         if c == UInt8(ascii: "#") { break }
         if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
           i += 1
@@ -141,6 +148,10 @@ public struct CommandReader {
       }
       guard let first = words.first else { continue }
       if first.text.hasPrefix("##") { break }  // `## Dynamic rules` ends a `show` listing
+      if first.text == "#" {
+        addListLine(Array(words.dropFirst(2)), disabled: true)
+        continue
+      }
       if first.text.first?.isNumber == true {
         // `100 add …` is `add 100 …` to ipfw; anything else numbered is `ipfw list` output.
         if words.count > 1, ["add", "delete"].contains(words[1].text) {
@@ -155,7 +166,8 @@ public struct CommandReader {
   }
 
   /// A rule as `ipfw list`/`show` prints it: number, optional counters, optional `set N`.
-  mutating func addListLine(_ line: [IPFWWord]) {
+  mutating func addListLine(_ line: [IPFWWord], disabled: Bool = false) {
+    guard !line.isEmpty else { return }
     var words = line
     let number = words.removeFirst()
     guard number.text.allSatisfy(\.isNumber) else {
@@ -167,11 +179,6 @@ public struct CommandReader {
     while counters < 2, words.count > 1, words[0].text.allSatisfy(\.isNumber) {
       words.removeFirst()
       counters += 1
-    }
-    var disabled = false
-    if words.count >= 2, words[0].text == "#", words[1].text == "DISABLED" {
-      words.removeFirst(2)
-      disabled = true
     }
     let add = IPFWWord("add", at: number.location)
     var cmd = IPFWCommand(words: [add, number] + words, location: number.location, fromList: true)

@@ -146,8 +146,9 @@ public enum IPFWLowering {
         switch item {
         case .any: terms.append(.any)
         case .me, .me6:
+          // `me` is every address of the host, IPv4 and IPv6; `me6` only its IPv6 ones.
           terms.append(.interface(name: "self", modifier: nil, prefix: nil))
-          if a.terms.count == 1 && t.items.count == 1 { m.family = item == .me ? .inet : .inet6 }
+          if a.terms.count == 1 && t.items.count == 1 && item == .me6 { m.family = .inet6 }
         case .table(let name, let value):
           if value != nil { return nil }
           terms.append(.table(name))
@@ -155,7 +156,7 @@ public enum IPFWLowering {
         case .masked(let addr, let mask): terms.append(.masked(addr, mask: mask))
         case .set(let n, let members):
           for k in members {
-            let host = IPAddress(family: .inet, value: n.address.value + UInt128(k))
+            let host = IPAddress(family: .inet, value: (n.address.value & ~UInt128(0xFF)) + UInt128(k))
             terms.append(.network(IPNetwork(address: host, prefix: 32)))
           }
         }

@@ -4,6 +4,7 @@ import FirewallIR
 extension IPFWParser {
   mutating func parseBody(_ rule: inout IPFWRule) throws {
     guard let first = peekText, isProtocolStart(first) else {
+      if atEnd && rule.comment == nil { throw error("missing protocol") }
       rule.justOptions = true
       try parseOptions(&rule)
       return
@@ -133,11 +134,15 @@ extension IPFWParser {
         base = base[..<slash]
       }
       guard let a = IPAddress.parseV4(base) else { throw error("`\(base)` is not an IPv4 address", at: location) }
+      // Members are last-octet values inside the network.
       var members: [Int] = []
       let size = 1 << (32 - prefix)
+      let first = Int(a.masked(prefix).value & 0xFF)
       for m in s[s.index(after: brace)..<s.index(before: s.endIndex)].split(separator: ",") {
         let ends = m.split(separator: "-")
-        guard (1...2).contains(ends.count), let lo = Int(ends[0]), let hi = Int(ends.last!), lo <= hi, hi < size else {
+        guard (1...2).contains(ends.count), let lo = Int(ends[0]), let hi = Int(ends.last!), lo <= hi, lo >= first,
+          hi < first + size
+        else {
           throw error("`\(m)` is not a host number in the address set", at: location)
         }
         members += Array(lo...hi)

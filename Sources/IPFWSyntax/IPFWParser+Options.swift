@@ -52,6 +52,11 @@ extension IPFWParser {
       }
       var negated = false
       while accept("not") || accept("!") { negated.toggle() }
+      // `!via em0`: a `!` glued to the keyword.
+      if pos < words.count, words[pos].text.utf8.count > 1, words[pos].text.utf8.first == UInt8(ascii: "!") {
+        words[pos].text.removeFirst()
+        negated.toggle()
+      }
       let keywordWord = words[min(pos, words.count - 1)]
       guard var option = try parseOption(rule) else { continue }
       if option.keyword == "in" || option.keyword == "out" {
@@ -257,6 +262,7 @@ extension IPFWParser {
   mutating func flagBits(_ a: IPFWWord, _ names: [(String, Int)]) throws -> IPFWPortRange {
     var set = 0
     var clear = 0
+    if a.text.split(separator: ",").isEmpty { throw error("invalid flag list `\(a.text)`", at: a.location) }
     for item in a.text.split(separator: ",") {
       let neg = item.hasPrefix("!")
       let name = neg ? item.dropFirst() : item

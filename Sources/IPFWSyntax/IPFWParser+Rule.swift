@@ -7,7 +7,8 @@ extension IPFWParser {
     var ruleNumber = 0
     if let t = peekText, t.first?.isNumber == true {
       let w = next()!
-      guard let n = Int(w.text), (1...65535).contains(n) else {
+      // 0 asks for a number, like none.
+      guard let n = Int(w.text), (0...65535).contains(n) else {
         throw error("rule number must be from 1 to 65535, not `\(w.text)`", at: w.location)
       }
       if n == 65535 && !fromList {
@@ -27,6 +28,7 @@ extension IPFWParser {
     rule.action = try parseAction(&rule)
     while let t = peekText {
       if t == "log" {
+        if rule.log { throw error("log cannot be specified more than once") }
         pos += 1
         rule.log = true
         if accept("logamount") { rule.logAmount = try number("log amount", in: 0...Int(Int32.max)) }

@@ -22,8 +22,10 @@ public enum IPFWPrinter {
     for s in ruleset.disabledSets.sorted() { out += "set disable \(s)\n" }
     var buffer = TextBuffer(capacity: ruleset.rules.count * 64)
     buffer += out
+    // Rules outside set 0 print as `ipfw -S list` shows them, every rule with its set.
+    let showSets = ruleset.rules.contains { $0.set != 0 }
     for r in ruleset.rules {
-      write(r, into: &buffer)
+      write(r, showSets: showSets, into: &buffer)
       buffer.append(byte: 0x0A)
     }
     buffer += "65535 \(ruleset.defaultAction) ip from any to any\n"
@@ -31,13 +33,13 @@ public enum IPFWPrinter {
   }
 
   /// One rule as `ipfw list` prints it.
-  public static func line(_ r: IPFWRule) -> String {
+  public static func line(_ r: IPFWRule, showSets: Bool = false) -> String {
     var b = TextBuffer()
-    write(r, into: &b)
+    write(r, showSets: showSets || r.set != 0, into: &b)
     return b.string
   }
 
-  static func write(_ r: IPFWRule, into s: inout TextBuffer) {
+  static func write(_ r: IPFWRule, showSets: Bool, into s: inout TextBuffer) {
     if r.disabled { s += "# DISABLED " }
     var n = r.number
     var width = 1
@@ -48,7 +50,7 @@ public enum IPFWPrinter {
     for _ in width..<max(width, 5) { s.append(byte: 0x30) }
     s.append(decimal: UInt64(r.number))
     s.append(byte: 0x20)
-    if r.set != 0 { s += "set \(r.set) " }
+    if showSets { s += "set \(r.set) " }
     if let p = r.probability { s += "prob \(sixDecimals(p)) " }
     s += r.action.keyword
     for a in r.action.arguments {

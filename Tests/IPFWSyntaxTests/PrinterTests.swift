@@ -56,6 +56,9 @@ final class PrinterTests: XCTestCase {
     ("add 100 allow { tcp or udp } from any to any 53", "00100 allow { tcp or udp } from any to any 53"),
     ("add 100 set 3 deny ip from any to any", "00100 set 3 deny ip from any to any"),
     ("add 100 allow ip6 from fe80::1/64 to any", "00100 allow ip6 from fe80::/64 to any"),
+    ("add 100 allow ip from 10.0.0.128/25{129,130,131} to any", "00100 allow ip from 10.0.0.128/25{129-131} to any"),
+    ("add 100 deny ip from any to any !via em0", "00100 deny ip from any to any not via em0"),
+    ("add 0 allow ip from any to any", "00100 allow ip from any to any"),
   ]
 
   func testGoldenPrints() {
@@ -66,7 +69,7 @@ final class PrinterTests: XCTestCase {
       XCTAssertEqual(IPFWPrinter.line(rule), expected, input)
       // The print reads back to itself.
       let again = IPFWParser.parse(SourceFile(name: "p.rules", text: expected + "\n"))
-      XCTAssertEqual(again.ruleset.rules.first.map(IPFWPrinter.line), expected, "round trip of \(expected)")
+      XCTAssertEqual(again.ruleset.rules.first.map { IPFWPrinter.line($0) }, expected, "round trip of \(expected)")
     }
   }
 
@@ -94,5 +97,20 @@ final class PrinterTests: XCTestCase {
     XCTAssertEqual(rule.stateName, "ssh")
     XCTAssertEqual(rule.match.opaque, ["ipttl 64"])
     XCTAssertEqual(rule.origin.first?.line, 1)
+    // `me` is the host's IPv4 and IPv6 addresses; a set's members are last octets.
+    let me = IPFWParser.parse(SourceFile(name: "m", text: "add 1 allow ip from me to 10.0.0.128/25{129}\n"))
+    let lowered = IPFWLowering.lower(me.ruleset.rules[0])
+    XCTAssertNil(lowered.match.family)
+    XCTAssertEqual(
+      lowered.match.destination.terms, [.network(IPNetwork(address: IPAddress.parseV4("10.0.0.129")!, prefix: 32))])
+  }
+
+  func testIPFWRejectsWhatIPFWRejects() {
+    for bad in [
+      "add 100 allow\n", "add 100 deny log log ip from any to any\n", "add 100 allow tcp from any to any tcpflags ,\n",
+      "add 100 allow ip from 10.0.0.128/25{1} to any\n",
+    ] {
+      XCTAssertFalse(IPFWParser.parse(SourceFile(name: "b", text: bad)).diagnostics.isEmpty, bad)
+    }
   }
 }
