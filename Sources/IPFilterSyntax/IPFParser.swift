@@ -91,6 +91,10 @@ public struct IPFParser: IPFTokenReading {
       diags.error("empty list", at: statementStart, id: "ipf-syntax")
       return
     }
+    if items.count == 1 {
+      for i in current.indices { apply(&current[i], items[0]) }
+      return
+    }
     let original = current
     var out: [IPFRule] = []
     for item in items {
@@ -647,15 +651,17 @@ public struct IPFParser: IPFTokenReading {
 
   // MARK: ports
 
+  /// Port comparison operators and their canonical spelling.
+  static let portOperators: [String: String] = [
+    "=": "=", "eq": "=", "!=": "!=", "ne": "!=", "<": "<", "lt": "<", ">": ">", "gt": ">", "<=": "<=",
+    "le": "<=", ">=": ">=", "ge": ">=",
+  ]
+
   mutating func portSpec(source: Bool) throws {
     try expect("port")
     let p: [IPFPortCompare]
     let t = peek()
-    let ops: [String: String] = [
-      "=": "=", "eq": "=", "!=": "!=", "ne": "!=", "<": "<", "lt": "<", ">": ">", "gt": ">", "<=": "<=",
-      "le": "<=", ">=": ">=", "ge": ">=",
-    ]
-    if let op = ops[t.text], t.kind != .quoted {
+    if let op = Self.portOperators[t.text], t.kind != .quoted {
       next()
       if op == "=" && accept("{") {
         var list: [IPFPortCompare] = []
