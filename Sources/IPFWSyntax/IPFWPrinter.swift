@@ -20,7 +20,7 @@ public enum IPFWPrinter {
     for id in ruleset.nats.keys.sorted() { out += ruleset.nats[id]!.words.joined(separator: " ") + "\n" }
     for c in ruleset.configs { out += c.words.joined(separator: " ") + "\n" }
     for s in ruleset.disabledSets.sorted() { out += "set disable \(s)\n" }
-    var buffer = TextBuffer(capacity: ruleset.rules.count * 64)
+    var buffer = TextBuffer(capacity: ruleset.rules.count * 96)
     buffer += out
     // Rules outside set 0 print as `ipfw -S list` shows them, every rule with its set.
     let showSets = ruleset.rules.contains { $0.set != 0 }

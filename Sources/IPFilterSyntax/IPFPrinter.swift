@@ -4,7 +4,8 @@ import FirewallIR
 /// name resolution): interfaces marked `(!)`, masks as lengths, ports and codes as numbers.
 public enum IPFPrinter {
   public static func print(_ items: [IPFOutput]) -> String {
-    var out = TextBuffer()
+    // Rules print in about 80 bytes each: reserve once rather than grow by doubling.
+    var out = TextBuffer(capacity: items.count * 100)
     for item in items {
       switch item {
       case .rule(let r): rule(r, into: &out)

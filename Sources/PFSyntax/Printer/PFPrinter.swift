@@ -10,7 +10,8 @@ public enum PFPrinter {
     var out = TextBuffer()
     let rs = config.main
     let count = rs.scrub.count + rs.nat.count + rs.rdr.count + rs.binat.count + rs.filter.count + rs.ether.count
-    out = TextBuffer(capacity: config.echo.count * 40 + count * 80)
+    // Rules print in about 90 bytes each: reserve once rather than grow by doubling.
+    out = TextBuffer(capacity: config.echo.count * 40 + count * 100)
     for line in config.echo {
       out += line
       out += "\n"
