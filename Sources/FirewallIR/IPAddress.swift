@@ -180,7 +180,7 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
 
   /// Parses either family.
   public static func parse(_ s: Substring) -> IPAddress? {
-    s.contains(":") ? parseV6(s) : parseV4(s)
+    s.utf8.contains(UInt8(ascii: ":")) ? parseV6(s) : parseV4(s)
   }
 
   public var description: String {

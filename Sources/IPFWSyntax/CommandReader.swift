@@ -37,23 +37,37 @@ public struct IPFWCommand: Sendable {
 /// Shell control flow, functions, command substitution and sourced files are refused with a
 /// located error: fwc never reads part of a script silently.
 public struct CommandReader {
-  public internal(set) var commands: [IPFWCommand] = []
   public internal(set) var diagnostics = DiagnosticBag()
   let file: SourceFile
   var variables: [String: String]
+  /// Receives each command as it is read.
+  let emit: (IPFWCommand) -> Void
   var lineHint = 0
 
-  /// Reads `file`; `defines` gives shell variables their values (`--define NAME=VALUE`).
-  public static func read(_ file: SourceFile, defines: [String: String] = [:]) -> CommandReader {
-    var r = CommandReader(file: file, variables: defines)
-    if r.rejectTemplate() { return r }
+  /// Reads `file`, handing each command to `each` as soon as it is read; `defines` gives shell
+  /// variables their values (`--define NAME=VALUE`). Returns the reading's diagnostics.
+  public static func read(
+    _ file: SourceFile, defines: [String: String] = [:], each: @escaping (IPFWCommand) -> Void
+  ) -> DiagnosticBag {
+    var r = CommandReader(file: file, variables: defines, emit: each)
+    if r.rejectTemplate() { return r.diagnostics }
     if r.looksLikeScript() { r.readScript() } else { r.readRulesFile() }
-    return r
+    return r.diagnostics
   }
 
-  init(file: SourceFile, variables: [String: String]) {
+  /// Reads `file` into a list of commands.
+  public static func read(_ file: SourceFile, defines: [String: String] = [:]) -> (
+    commands: [IPFWCommand], diagnostics: DiagnosticBag
+  ) {
+    var commands: [IPFWCommand] = []
+    let diagnostics = read(file, defines: defines) { commands.append($0) }
+    return (commands, diagnostics)
+  }
+
+  init(file: SourceFile, variables: [String: String], emit: @escaping (IPFWCommand) -> Void) {
     self.file = file
     self.variables = variables
+    self.emit = emit
   }
 
   /// The line and column of a byte offset; offsets mostly increase, so the previous line is
@@ -183,7 +197,7 @@ public struct CommandReader {
     let add = IPFWWord("add", at: number.location)
     var cmd = IPFWCommand(words: [add, number] + words, location: number.location, fromList: true)
     cmd.disabled = disabled
-    commands.append(cmd)
+    emit(cmd)
   }
 
   /// Records an ipfw command after dropping `ipfw`'s own flags (`-q`, `-f`, `-n` …).
@@ -204,16 +218,16 @@ public struct CommandReader {
     // A word ending in `,` continues in the next one: `10.0.0.1, 10.0.0.2` is one list.
     var joined: [IPFWWord] = []
     joined.reserveCapacity(w.count)
+    var inComment = false
     for word in w {
-      if let last = joined.last, last.text.utf8.last == UInt8(ascii: ","), last.text != "//",
-        !joined.contains(where: { $0.text == "//" })
-      {
+      if !inComment, let last = joined.last, last.text.utf8.last == UInt8(ascii: ",") {
         joined[joined.count - 1].text += word.text
       } else {
         joined.append(word)
+        inComment = inComment || word.text == "//"
       }
     }
-    commands.append(IPFWCommand(words: joined, location: location, fromList: false))
+    emit(IPFWCommand(words: joined, location: location, fromList: false))
   }
 
   func isName<S: StringProtocol>(_ s: S) -> Bool {

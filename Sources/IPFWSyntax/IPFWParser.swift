@@ -28,13 +28,10 @@ public struct IPFWParser {
 
   /// Reads a rules file, shell script or `ipfw list` output.
   public static func parse(_ file: SourceFile, defines: [String: String] = [:]) -> Result {
-    let reader = CommandReader.read(file, defines: defines)
+    // Commands run as they are read; a reading error still leaves the whole result in error.
     var p = IPFWParser()
-    p.diagnostics = reader.diagnostics
-    if !reader.diagnostics.hasErrors {
-      for c in reader.commands { p.run(c) }
-    }
-    return Result(ruleset: p.ruleset, diagnostics: p.diagnostics.all, file: file)
+    let readingDiagnostics = CommandReader.read(file, defines: defines) { p.run($0) }
+    return Result(ruleset: p.ruleset, diagnostics: readingDiagnostics.all + p.diagnostics.all, file: file)
   }
 
   public init() {}
