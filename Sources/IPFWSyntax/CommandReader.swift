@@ -21,8 +21,10 @@ public struct IPFWCommand: Sendable {
   public var location: SourceLocation
   /// The line was a rule as `ipfw list`/`show` prints it.
   public var fromList: Bool
-  /// The rule's set, from a `set N` column that `ipfw -S list` prints.
+  /// The rule's set is disabled (`# DISABLED` in `ipfw -S list`).
   public var disabled: Bool = false
+  /// A word may hold a `#` (only shell quoting can put one there).
+  public var mayContainHash = false
 }
 
 /// Splits a file into ipfw commands. Three shapes are read:
@@ -43,6 +45,8 @@ public struct CommandReader {
   /// Receives each command as it is read.
   let emit: (IPFWCommand) -> Void
   var lineHint = 0
+  /// A word of the command being read holds a `#`.
+  var sawHash = false
 
   /// Reads `file`, handing each command to `each` as soon as it is read; `defines` gives shell
   /// variables their values (`--define NAME=VALUE`). Returns the reading's diagnostics.
@@ -201,7 +205,7 @@ public struct CommandReader {
   }
 
   /// Records an ipfw command after dropping `ipfw`'s own flags (`-q`, `-f`, `-n` …).
-  mutating func addCommand(_ words: [IPFWWord], at location: SourceLocation) {
+  mutating func addCommand(_ words: [IPFWWord], at location: SourceLocation, mayContainHash: Bool = false) {
     var w = words[...]
     while let f = w.first, f.text.utf8.first == UInt8(ascii: "-"), f.text.utf8.count > 1,
       f.text.utf8.dropFirst().allSatisfy({ $0 | 0x20 >= UInt8(ascii: "a") && $0 | 0x20 <= UInt8(ascii: "z") })
@@ -227,7 +231,9 @@ public struct CommandReader {
         inComment = inComment || word.text == "//"
       }
     }
-    emit(IPFWCommand(words: joined, location: location, fromList: false))
+    var command = IPFWCommand(words: joined, location: location, fromList: false)
+    command.mayContainHash = mayContainHash
+    emit(command)
   }
 
   func isName<S: StringProtocol>(_ s: S) -> Bool {

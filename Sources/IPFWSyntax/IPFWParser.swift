@@ -89,7 +89,7 @@ public struct IPFWParser {
 
   mutating func runCommand(_ command: IPFWCommand) throws {
     // No ipfw keyword, name or value contains `#`, which starts a comment in a rules file.
-    for w in words {
+    for w in words where command.mayContainHash {
       if w.text == "//" { break }
       if w.text.utf8.contains(UInt8(ascii: "#")) {
         throw error("`\(w.text)`: `#` is not valid in an ipfw command", at: w.location)

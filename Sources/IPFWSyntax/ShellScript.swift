@@ -47,6 +47,7 @@ extension CommandReader {
       inWord = false
       let w = current
       let at = location(w.start)
+      if w.bytes.contains(UInt8(ascii: "#")) { sawHash = true }
       guard let mask = w.splittable else {
         if !w.bytes.isEmpty || w.quoted { words.append(IPFWWord(String(decoding: w.bytes, as: UTF8.self), at: at)) }
         return
@@ -301,9 +302,11 @@ extension CommandReader {
 
   /// Carries out one simple command; false after an error that ends reading.
   mutating func runShellCommand(_ words: [IPFWWord]) -> Bool {
+    let sawHash = self.sawHash
+    self.sawHash = false
     var w = words[...]
     if let first = w.first?.text, first == "ipfw" || first == "/sbin/ipfw" {
-      addCommand(Array(w.dropFirst()), at: w.first!.location)
+      addCommand(Array(w.dropFirst()), at: w.first!.location, mayContainHash: sawHash)
       return true
     }
     // Leading assignments.
@@ -338,7 +341,7 @@ extension CommandReader {
       return true
     }
     if name == "ipfw" || name.hasSuffix("/ipfw") {
-      addCommand(Array(w.dropFirst()), at: command.location)
+      addCommand(Array(w.dropFirst()), at: command.location, mayContainHash: sawHash)
       return true
     }
     if Self.harmlessCommands.contains(String(name.split(separator: "/").last ?? "")) {
