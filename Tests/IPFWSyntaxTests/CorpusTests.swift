@@ -131,7 +131,8 @@ final class IPFWCorpusTests: XCTestCase {
   /// rc.firewall chooses its rules with `case ${firewall_type}`: fwc refuses it at its first
   /// control-flow line and says to read `ipfw list` output instead.
   func testRCFirewallIsRefusedAtItsFirstControlFlow() throws {
-    let file = try XCTUnwrap(readSource(try corpus().appendingPathComponent("rc.firewall")))
+    let root = try corpus()
+    let file = try XCTUnwrap(readSource(root.appendingPathComponent("rc.firewall")))
     let (out, diags) = printIPFW(file)
     XCTAssertNil(out)
     let first = try XCTUnwrap(diags.first)
