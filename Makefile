@@ -5,7 +5,7 @@ FWC_DEBUG = .build/debug/fwc
 FWC_RELEASE = .build/release/fwc
 FUZZ_SECONDS ?= 600
 
-.PHONY: all build release run test bench fuzz-pf fuzz-ipf fuzz-ipfw format lint clean deps
+.PHONY: all build release run test bench fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw format lint clean deps
 
 all: build
 
@@ -38,6 +38,13 @@ fuzz-pf: deps
 
 fuzz-ipf: deps
 	Fuzz/run.sh ipf $(FUZZ_SECONDS)
+
+# One parser of the ipfilter bundle alone (fuzz-ipf runs all three on every input).
+fuzz-ipnat: deps
+	Fuzz/run.sh ipnat $(FUZZ_SECONDS)
+
+fuzz-ippool: deps
+	Fuzz/run.sh ippool $(FUZZ_SECONDS)
 
 fuzz-ipfw: deps
 	Fuzz/run.sh ipfw $(FUZZ_SECONDS)

@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "PFSyntax", targets: ["PFSyntax"]),
     .library(name: "IPFilterSyntax", targets: ["IPFilterSyntax"]),
     .library(name: "IPFWSyntax", targets: ["IPFWSyntax"]),
+    .library(name: "PacketSets", targets: ["PacketSets"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -23,6 +24,8 @@ let package = Package(
     .target(name: "IPFilterSyntax", dependencies: ["FirewallIR"]),
     // ipfw: rules files, `ipfw` shell scripts and `ipfw list` output; ipfw-style printer.
     .target(name: "IPFWSyntax", dependencies: ["FirewallIR"]),
+    // Exact packet sets: BDDs and header-field encodings.
+    .target(name: "PacketSets"),
     // The command line.
     .executableTarget(
       name: "fwc",
@@ -34,6 +37,7 @@ let package = Package(
     .testTarget(name: "PFSyntaxTests", dependencies: ["PFSyntax", "FirewallIR"]),
     .testTarget(name: "IPFilterSyntaxTests", dependencies: ["IPFilterSyntax", "FirewallIR"]),
     .testTarget(name: "IPFWSyntaxTests", dependencies: ["IPFWSyntax", "FirewallIR"]),
+    .testTarget(name: "PacketSetsTests", dependencies: ["PacketSets"]),
     .testTarget(name: "fwcTests", dependencies: ["fwc"]),
   ]
 )

@@ -8,6 +8,7 @@ seconds=${2:-600}
 case $target in
   pf) main=Fuzz/PFParserFuzz/main.swift; modules=(FirewallIR PFSyntax) ;;
   ipf) main=Fuzz/IPFilterFuzz/main.swift; modules=(FirewallIR IPFilterSyntax) ;;
+  ipnat | ippool) main=Fuzz/IPFilterFuzz/main.swift; modules=(FirewallIR IPFilterSyntax); export FWC_FUZZ_PARSER=$target ;;
   ipfw) main=Fuzz/IPFWFuzz/main.swift; modules=(FirewallIR IPFWSyntax) ;;
   *) echo "unknown fuzz target: $target" >&2; exit 2 ;;
 esac
@@ -24,7 +25,7 @@ swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$out/obj-$target" "$
 # Seed with the corpus and the examples when present.
 case $target in
   pf) seeds="../shared/corpus/pf/pfctl-tests/*.in ../shared/corpus/pf/examples/* examples/pf.conf" ;;
-  ipf) seeds="../shared/corpus/ipfilter/test/regress/i* ../shared/corpus/ipfilter/test/regress/ip* ../shared/corpus/ipfilter/examples/* ../shared/corpus/ipfilter/realworld/*" ;;
+  ipf | ipnat | ippool) seeds="../shared/corpus/ipfilter/test/regress/i* ../shared/corpus/ipfilter/test/regress/ip* ../shared/corpus/ipfilter/examples/* ../shared/corpus/ipfilter/realworld/*" ;;
   ipfw) seeds="../shared/corpus/ipfw/realworld/* ../shared/corpus/ipfw/freebsd-tests/* ../shared/corpus/ipfw/rc.firewall examples/ipfw.sh" ;;
 esac
 for f in $seeds; do

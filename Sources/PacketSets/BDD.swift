@@ -1,0 +1,172 @@
+/// Reduced ordered binary decision diagrams: exact sets of bit vectors (here, packet headers).
+///
+/// Nodes are hash-consed in a `BDDManager`, so two equal sets are the same node and equality is
+/// an integer comparison. `ite` (if-then-else) is the one operation everything else is built
+/// from, with a computed-table cache that keeps it polynomial in the size of its operands.
+
+/// A set in a `BDDManager`: a node number. `BDD.empty` and `BDD.all` are the constants.
+public struct BDD: Hashable, Sendable {
+  public let id: Int32
+
+  @inlinable init(_ id: Int32) { self.id = id }
+
+  public static let empty = BDD(0)
+  public static let all = BDD(1)
+
+  public var isConstant: Bool { id < 2 }
+}
+
+/// Owns the nodes of a family of BDDs over `variableCount` ordered variables (variable 0 is
+/// tested first).
+public final class BDDManager {
+  struct Node: Hashable {
+    var variable: Int32
+    var low: Int32
+    var high: Int32
+  }
+
+  struct Triple: Hashable {
+    var f: Int32
+    var g: Int32
+    var h: Int32
+  }
+
+  public let variableCount: Int
+  /// Node 0 is the empty set, node 1 the full set; both test a variable past the last.
+  private(set) var nodes: [Node]
+  private var unique: [Node: Int32] = [:]
+  private var cache: [Triple: Int32] = [:]
+
+  public init(variableCount: Int) {
+    precondition(variableCount > 0 && variableCount < Int(Int32.max))
+    self.variableCount = variableCount
+    let terminal = Int32(variableCount)
+    nodes = [Node(variable: terminal, low: 0, high: 0), Node(variable: terminal, low: 1, high: 1)]
+  }
+
+  /// The number of nodes allocated, constants included.
+  public var nodeCount: Int { nodes.count }
+
+  /// Forgets the operation cache (the nodes stay valid).
+  public func clearCache() { cache.removeAll(keepingCapacity: true) }
+
+  // MARK: Building
+
+  /// The node testing `variable` with the given branches, shared if it exists.
+  func make(_ variable: Int32, low: Int32, high: Int32) -> Int32 {
+    if low == high { return low }
+    let key = Node(variable: variable, low: low, high: high)
+    if let id = unique[key] { return id }
+    let id = Int32(nodes.count)
+    nodes.append(key)
+    unique[key] = id
+    return id
+  }
+
+  /// The set of vectors whose bit `index` is 1.
+  public func variable(_ index: Int) -> BDD {
+    precondition(index >= 0 && index < variableCount)
+    return BDD(make(Int32(index), low: 0, high: 1))
+  }
+
+  /// The set of vectors whose bit `index` is 0.
+  public func notVariable(_ index: Int) -> BDD {
+    precondition(index >= 0 && index < variableCount)
+    return BDD(make(Int32(index), low: 1, high: 0))
+  }
+
+  // MARK: Operations
+
+  /// If `f` then `g` else `h`: (f ∧ g) ∨ (¬f ∧ h).
+  public func ite(_ f: BDD, _ g: BDD, _ h: BDD) -> BDD { BDD(ite(f.id, g.id, h.id)) }
+
+  func ite(_ f: Int32, _ g: Int32, _ h: Int32) -> Int32 {
+    // Terminal cases.
+    if f == 1 { return g }
+    if f == 0 { return h }
+    if g == h { return g }
+    if g == 1 && h == 0 { return f }
+    let key = Triple(f: f, g: g, h: h)
+    if let r = cache[key] { return r }
+    let v = min(nodes[Int(f)].variable, nodes[Int(g)].variable, nodes[Int(h)].variable)
+    let (f0, f1) = cofactors(f, v)
+    let (g0, g1) = cofactors(g, v)
+    let (h0, h1) = cofactors(h, v)
+    let low = ite(f0, g0, h0)
+    let high = ite(f1, g1, h1)
+    let r = make(v, low: low, high: high)
+    cache[key] = r
+    return r
+  }
+
+  @inline(__always)
+  func cofactors(_ n: Int32, _ v: Int32) -> (Int32, Int32) {
+    let node = nodes[Int(n)]
+    return node.variable == v ? (node.low, node.high) : (n, n)
+  }
+
+  public func and(_ a: BDD, _ b: BDD) -> BDD { ite(a, b, .empty) }
+  public func or(_ a: BDD, _ b: BDD) -> BDD { ite(a, .all, b) }
+  public func not(_ a: BDD) -> BDD { ite(a, .empty, .all) }
+  /// The vectors in `a` and not in `b`.
+  public func diff(_ a: BDD, _ b: BDD) -> BDD { ite(b, .empty, a) }
+  public func xor(_ a: BDD, _ b: BDD) -> BDD { ite(a, not(b), b) }
+
+  public func and(_ sets: [BDD]) -> BDD { sets.reduce(.all) { and($0, $1) } }
+  public func or(_ sets: [BDD]) -> BDD { sets.reduce(.empty) { or($0, $1) } }
+
+  /// Whether every vector of `a` is in `b`.
+  public func isSubset(_ a: BDD, of b: BDD) -> Bool { diff(a, b) == .empty }
+
+  // MARK: Questions
+
+  /// The number of vectors in the set, as a floating-point number (exact up to 2^53).
+  public func count(_ a: BDD) -> Double {
+    var memo: [Int32: Double] = [:]
+    func walk(_ n: Int32) -> Double {
+      // The count of vectors over the variables from nodes[n].variable to the end.
+      if n == 0 { return 0 }
+      if n == 1 { return 1 }
+      if let c = memo[n] { return c }
+      let node = nodes[Int(n)]
+      let low = walk(node.low) * pow2(Int(nodes[Int(node.low)].variable - node.variable - 1))
+      let high = walk(node.high) * pow2(Int(nodes[Int(node.high)].variable - node.variable - 1))
+      memo[n] = low + high
+      return low + high
+    }
+    return walk(a.id) * pow2(Int(nodes[Int(a.id)].variable))
+  }
+
+  private func pow2(_ k: Int) -> Double {
+    var r = 1.0
+    for _ in 0..<k { r *= 2 }
+    return r
+  }
+
+  /// One vector of the set (bits the set does not constrain are 0), or nil for the empty set.
+  public func example(_ a: BDD) -> [Bool]? {
+    if a == .empty { return nil }
+    var bits = [Bool](repeating: false, count: variableCount)
+    var n = a.id
+    while n > 1 {
+      let node = nodes[Int(n)]
+      if node.low != 0 {
+        n = node.low
+      } else {
+        bits[Int(node.variable)] = true
+        n = node.high
+      }
+    }
+    return bits
+  }
+
+  /// Whether the vector `bits` is in the set.
+  public func contains(_ a: BDD, _ bits: [Bool]) -> Bool {
+    var n = a.id
+    while n > 1 {
+      let node = nodes[Int(n)]
+      n = bits[Int(node.variable)] ? node.high : node.low
+    }
+    return n == 1
+  }
+}
