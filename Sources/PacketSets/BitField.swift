@@ -32,21 +32,22 @@ extension BDDManager {
   }
 
   /// The vectors whose `field`, read as an unsigned number, is at most `high`.
-  public func atMost(_ field: BitField, _ high: UInt128) -> BDD {
-    var r: Int32 = 1
-    for k in 0..<field.width {
-      let bit = (high >> UInt128(k)) & 1 == 1
-      r = make(field.variable(lsb: k), low: bit ? 1 : r, high: bit ? r : 0)
-    }
-    return BDD(r)
-  }
+  public func atMost(_ field: BitField, _ high: UInt128) -> BDD { bound(field, high, above: false) }
 
   /// The vectors whose `field`, read as an unsigned number, is at least `low`.
-  public func atLeast(_ field: BitField, _ low: UInt128) -> BDD {
+  public func atLeast(_ field: BitField, _ low: UInt128) -> BDD { bound(field, low, above: true) }
+
+  /// Values on one side of `limit` (included), built from the least significant bit up: where
+  /// the limit has a 1 (at most) or a 0 (at least), the other choice of that bit decides alone.
+  func bound(_ field: BitField, _ limit: UInt128, above: Bool) -> BDD {
     var r: Int32 = 1
     for k in 0..<field.width {
-      let bit = (low >> UInt128(k)) & 1 == 1
-      r = make(field.variable(lsb: k), low: bit ? 0 : r, high: bit ? r : 1)
+      let bit = (limit >> UInt128(k)) & 1 == 1
+      if above {
+        r = make(field.variable(lsb: k), low: bit ? 0 : r, high: bit ? r : 1)
+      } else {
+        r = make(field.variable(lsb: k), low: bit ? 1 : r, high: bit ? r : 0)
+      }
     }
     return BDD(r)
   }
