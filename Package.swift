@@ -25,7 +25,7 @@ let package = Package(
     // ipfw: rules files, `ipfw` shell scripts and `ipfw list` output; ipfw-style printer.
     .target(name: "IPFWSyntax", dependencies: ["FirewallIR"]),
     // Exact packet sets: BDDs and header-field encodings.
-    .target(name: "PacketSets"),
+    .target(name: "PacketSets", dependencies: ["FirewallIR"]),
     // The command line.
     .executableTarget(
       name: "fwc",
@@ -37,7 +37,7 @@ let package = Package(
     .testTarget(name: "PFSyntaxTests", dependencies: ["PFSyntax", "FirewallIR"]),
     .testTarget(name: "IPFilterSyntaxTests", dependencies: ["IPFilterSyntax", "FirewallIR"]),
     .testTarget(name: "IPFWSyntaxTests", dependencies: ["IPFWSyntax", "FirewallIR"]),
-    .testTarget(name: "PacketSetsTests", dependencies: ["PacketSets"]),
+    .testTarget(name: "PacketSetsTests", dependencies: ["PacketSets", "FirewallIR"]),
     .testTarget(name: "fwcTests", dependencies: ["fwc"]),
   ]
 )

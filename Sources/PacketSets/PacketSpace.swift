@@ -1,0 +1,203 @@
+import FirewallIR
+
+/// One packet's header fields, as the packet sets see them. IPv4 addresses are held in the low
+/// 32 bits; packets without ports (not TCP, UDP or SCTP) have ports 0; non-ICMP packets have
+/// ICMP type and code 0.
+public struct PacketHeader: Hashable, Sendable {
+  public var family: AddressFamily = .inet
+  public var direction: Direction = .in
+  /// The interface's name; nil for one the space does not name.
+  public var interface: String?
+  public var proto: UInt8 = 6
+  public var source: UInt128 = 0
+  public var destination: UInt128 = 0
+  public var sourcePort: UInt16 = 0
+  public var destinationPort: UInt16 = 0
+  public var tcpFlags: UInt8 = 0
+  public var icmpType: UInt8 = 0
+  public var icmpCode: UInt8 = 0
+
+  public init() {}
+}
+
+/// The layout of packet headers as BDD variables, and the encoding of IR matches into sets of
+/// packets. Variable order: family, direction, interface, protocol, addresses, ports, TCP flags,
+/// ICMP type and code.
+public final class PacketSpace {
+  public let manager: BDDManager
+  /// Interface names the space distinguishes; every other name is index 0.
+  public let interfaces: [String]
+  let family: BitField
+  let direction: BitField
+  let interface: BitField
+  let proto: BitField
+  let source: BitField
+  let destination: BitField
+  let sourcePort: BitField
+  let destinationPort: BitField
+  let tcpFlags: BitField
+  let icmpType: BitField
+  let icmpCode: BitField
+  /// The headers that can occur: IPv4 addresses fit 32 bits, portless protocols have port 0,
+  /// non-ICMP packets have type and code 0, non-TCP packets have no flags.
+  public private(set) var wellFormed = BDD.all
+
+  public init(interfaces: [String] = []) {
+    self.interfaces = interfaces
+    var offset = 0
+    func field(_ width: Int) -> BitField {
+      defer { offset += width }
+      return BitField(offset: offset, width: width)
+    }
+    family = field(1)
+    direction = field(1)
+    var bits = 1
+    while (1 << bits) <= interfaces.count { bits += 1 }
+    interface = field(bits)
+    proto = field(8)
+    source = field(128)
+    destination = field(128)
+    sourcePort = field(16)
+    destinationPort = field(16)
+    tcpFlags = field(8)
+    icmpType = field(8)
+    icmpCode = field(8)
+    manager = BDDManager(variableCount: offset)
+    wellFormed = buildWellFormed()
+  }
+
+  func buildWellFormed() -> BDD {
+    let m = manager
+    let v4 = m.equals(family, 0)
+    let v4Addresses = m.and(m.atMost(source, 0xFFFF_FFFF), m.atMost(destination, 0xFFFF_FFFF))
+    let addresses = m.or(m.not(v4), v4Addresses)
+    let ported = m.or([m.equals(proto, 6), m.equals(proto, 17), m.equals(proto, 132)])
+    let ports = m.or(ported, m.and(m.equals(sourcePort, 0), m.equals(destinationPort, 0)))
+    let icmp = m.or(m.and(v4, m.equals(proto, 1)), m.and(m.not(v4), m.equals(proto, 58)))
+    let types = m.or(icmp, m.and(m.equals(icmpType, 0), m.equals(icmpCode, 0)))
+    let flags = m.or(m.equals(proto, 6), m.equals(tcpFlags, 0))
+    let names = m.atMost(interface, UInt128(interfaces.count))
+    return m.and([addresses, ports, types, flags, names])
+  }
+
+  /// The variable assignment of a header.
+  public func bits(_ h: PacketHeader) -> [Bool] {
+    var bits = [Bool](repeating: false, count: manager.variableCount)
+    func put(_ f: BitField, _ v: UInt128) {
+      for i in 0..<f.width { bits[f.offset + i] = (v >> UInt128(f.width - 1 - i)) & 1 == 1 }
+    }
+    put(family, h.family == .inet ? 0 : 1)
+    put(direction, h.direction == .in ? 0 : 1)
+    put(interface, UInt128(h.interface.flatMap { interfaces.firstIndex(of: $0).map { $0 + 1 } } ?? 0))
+    put(proto, UInt128(h.proto))
+    put(source, h.source)
+    put(destination, h.destination)
+    put(sourcePort, UInt128(h.sourcePort))
+    put(destinationPort, UInt128(h.destinationPort))
+    put(tcpFlags, UInt128(h.tcpFlags))
+    put(icmpType, UInt128(h.icmpType))
+    put(icmpCode, UInt128(h.icmpCode))
+    return bits
+  }
+
+  /// The header a variable assignment stands for.
+  public func header(_ bits: [Bool]) -> PacketHeader {
+    let m = manager
+    var h = PacketHeader()
+    h.family = m.value(of: family, in: bits) == 0 ? .inet : .inet6
+    h.direction = m.value(of: direction, in: bits) == 0 ? .in : .out
+    let index = Int(m.value(of: interface, in: bits))
+    h.interface = index > 0 && index <= interfaces.count ? interfaces[index - 1] : nil
+    h.proto = UInt8(m.value(of: proto, in: bits))
+    h.source = m.value(of: source, in: bits)
+    h.destination = m.value(of: destination, in: bits)
+    h.sourcePort = UInt16(m.value(of: sourcePort, in: bits))
+    h.destinationPort = UInt16(m.value(of: destinationPort, in: bits))
+    h.tcpFlags = UInt8(m.value(of: tcpFlags, in: bits))
+    h.icmpType = UInt8(m.value(of: icmpType, in: bits))
+    h.icmpCode = UInt8(m.value(of: icmpCode, in: bits))
+    return h
+  }
+
+  // MARK: Encoding matches
+
+  /// The well-formed packets a match selects, or nil when the match uses something packet sets
+  /// do not model (tables, interface addresses, users, tags, opaque fields …).
+  public func encode(_ match: Match) -> BDD? {
+    let m = manager
+    var parts: [BDD] = [wellFormed]
+    if !match.opaque.isEmpty || match.user != nil || match.group != nil || match.tagged != nil || match.fragment
+      || match.probability != nil || match.tos != nil
+    {
+      return nil
+    }
+    if let f = match.family { parts.append(m.equals(family, f == .inet ? 0 : 1)) }
+    if let d = match.direction { parts.append(m.equals(direction, d == .in ? 0 : 1)) }
+    if let name = match.interface {
+      let named = interfaces.firstIndex(of: name).map { m.equals(interface, UInt128($0 + 1)) } ?? .empty
+      parts.append(match.interfaceNegated ? m.not(named) : named)
+    }
+    if let ps = match.protocols { parts.append(m.or(ps.map { m.equals(proto, UInt128($0)) })) }
+    guard let src = address(match.source, source), let dst = address(match.destination, destination) else {
+      return nil
+    }
+    parts += [src, dst]
+    if let rs = match.sourcePort { parts.append(m.or(rs.map { ports($0, sourcePort) })) }
+    if let rs = match.destinationPort { parts.append(m.or(rs.map { ports($0, destinationPort) })) }
+    if let f = match.tcpFlags {
+      for bit in 0..<8 where f.mask & (1 << bit) != 0 {
+        let v = Int(tcpFlags.variable(lsb: bit))
+        parts.append(f.set & (1 << bit) != 0 ? m.variable(v) : m.notVariable(v))
+      }
+    }
+    if let ts = match.icmpType { parts.append(m.or(ts.map { m.equals(icmpType, UInt128($0)) })) }
+    if let c = match.icmpCode { parts.append(m.equals(icmpCode, UInt128(c))) }
+    return m.and(parts)
+  }
+
+  func address(_ a: AddressMatch, _ field: BitField) -> BDD? {
+    let m = manager
+    var set = BDD.empty
+    for term in a.terms {
+      switch term {
+      case .any:
+        set = .all
+      case .network(let n):
+        let v4 = n.family == .inet
+        let fam = m.equals(family, v4 ? 0 : 1)
+        set = m.or(set, m.and(fam, m.prefix(field, n.address.value, length: (v4 ? 96 : 0) + n.prefix)))
+      case .range(let lo, let hi):
+        set = m.or(set, m.and(m.equals(family, lo.family == .inet ? 0 : 1), m.range(field, lo.value, hi.value)))
+      case .masked(let addr, let mask):
+        var s = m.equals(family, addr.family == .inet ? 0 : 1)
+        let width = addr.family == .inet ? 32 : 128
+        for k in 0..<width where (mask.value >> UInt128(k)) & 1 == 1 {
+          let v = Int(field.variable(lsb: k))
+          s = m.and(s, (addr.value >> UInt128(k)) & 1 == 1 ? m.variable(v) : m.notVariable(v))
+        }
+        if width == 32 { s = m.and(s, m.atMost(field, 0xFFFF_FFFF)) }
+        set = m.or(set, s)
+      default:
+        return nil
+      }
+    }
+    return a.negated ? m.not(set) : set
+  }
+
+  func ports(_ r: RangeMatch, _ field: BitField) -> BDD {
+    let m = manager
+    let a = UInt128(r.low)
+    let b = UInt128(r.high)
+    switch r.op {
+    case .equal: return m.equals(field, a)
+    case .notEqual: return m.not(m.equals(field, a))
+    case .less: return a == 0 ? .empty : m.atMost(field, a - 1)
+    case .lessOrEqual: return m.atMost(field, a)
+    case .greater: return a >= 65535 ? .empty : m.atLeast(field, a + 1)
+    case .greaterOrEqual: return m.atLeast(field, a)
+    case .inclusiveRange: return m.range(field, a, b)
+    case .exclusiveRange: return b <= a + 1 ? .empty : m.range(field, a + 1, b - 1)
+    case .outsideRange: return m.not(m.range(field, a, b))
+    }
+  }
+}
