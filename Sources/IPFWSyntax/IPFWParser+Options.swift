@@ -143,11 +143,7 @@ extension IPFWParser {
     case "icmptypes", "icmptype": return try typesOption("icmptypes", max: 31)
     case "icmp6types", "icmp6type": return try typesOption("icmp6types", max: 255)
     case "iplen", "ipttl", "ipid", "tcpdatalen", "tcpwin", "tcpmss", "tagged", "flow-id":
-      let limits = [
-        "iplen": 65535, "ipttl": 255, "ipid": 65535, "tcpdatalen": 65535, "tcpwin": 65535, "tcpmss": 65535,
-        "tagged": 65534, "flow-id": 0xFFFFF,
-      ]
-      return try rangesOption(w.text, max: limits[w.text]!)
+      return try rangesOption(w.text, max: Self.rangeLimits[w.text]!)
     case "ipversion", "ipver":
       let n = try number("IP version", in: 4...6)
       guard n != 5 else { throw error("IP version must be 4 or 6", at: words[pos - 1].location) }
@@ -239,6 +235,12 @@ extension IPFWParser {
   }
 
   // MARK: Option kinds
+
+  /// The largest value of each numeric-list option.
+  static let rangeLimits = [
+    "iplen": 65535, "ipttl": 255, "ipid": 65535, "tcpdatalen": 65535, "tcpwin": 65535, "tcpmss": 65535,
+    "tagged": 65534, "flow-id": 0xFFFFF,
+  ]
 
   static let tcpFlagNames: [(String, Int)] = [
     ("syn", 0x02), ("fin", 0x01), ("ack", 0x10), ("psh", 0x08), ("rst", 0x04), ("urg", 0x20),

@@ -37,7 +37,7 @@ extension IPFWParser {
         rule.altq = try expectWord("queue name").text
       } else if t == "tag" || t == "untag" {
         pos += 1
-        rule.tag = (t == "untag", try number("tag", in: 1...65534))
+        rule.tag = IPFWTag(untag: t == "untag", value: try number("tag", in: 1...65534))
       } else {
         break
       }
@@ -117,10 +117,7 @@ extension IPFWParser {
       return IPFWAction("unreach", [name])
     case "unreach6":
       let c = try expectWord("unreach6 code")
-      if let n = Self.unreach6Codes[c.text] {
-        _ = n
-        return IPFWAction("unreach6", [c.text])
-      }
+      if Self.unreach6Codes[c.text] != nil { return IPFWAction("unreach6", [c.text]) }
       guard let n = Int(c.text), (0...255).contains(n) else {
         throw error("unknown unreach6 code `\(c.text)`", at: c.location)
       }

@@ -17,6 +17,8 @@ public struct IPFWParser {
   var commandStart = SourceLocation(fileID: 0, line: 0, column: 0)
   /// What `parseOptions` saw that the canonical form must move.
   var needsReordering = false
+  /// Each table's entry positions by key, rebuilt after deletions.
+  var entryIndex: [String: [String: Int]] = [:]
   var mayMoveIntoSlots = false
 
   /// The result of reading one file.
@@ -201,11 +203,8 @@ public struct IPFWParser {
       }
     default:
       // `ipfw set N table …` / `ipfw set N nat …`: commands scoped to a set.
-      if Int(verb.text) != nil, let w = next() {
-        pos -= 1
-        _ = w
-        let rest = IPFWCommand(words: Array(words[pos...]), location: commandStart, fromList: false)
-        run(rest)
+      if Int(verb.text) != nil, !atEnd {
+        run(IPFWCommand(words: Array(words[pos...]), location: commandStart, fromList: false))
         return
       }
       throw error("unknown set command `\(verb.text)`", at: verb.location)
@@ -247,44 +246,54 @@ public struct IPFWParser {
         throw error("table `\(name)` already exists", at: nameWord.location)
       }
       if ruleset.tables[name] == nil { ruleset.tableOrder.append(name) }
+      entryIndex[name] = nil
       ruleset.tables[name] = IPFWTable(
         name: name, type: type, options: options.filter { $0 != "or-flush" && $0 != "missing" },
         location: nameWord.location)
     case "add", "delete":
-      var table = ruleset.tables[name] ?? createImplicitly(name, at: nameWord.location)
+      if ruleset.tables[name] == nil { ruleset.tables[name] = createImplicitly(name, at: nameWord.location) }
+      let type = ruleset.tables[name]!.type
       _ = accept("-atomic")
       guard !atEnd else { throw error("missing table entry") }
       while let key = next() {
-        let canonical = try tableKey(key, type: table.type)
+        let canonical = try tableKey(key, type: type)
         var value: String? = nil
         if verb.text == "add", let v = peekText,
-          Int(v) != nil || IPAddress.parse(Substring(v)) != nil && table.type != "addr"
+          Int(v) != nil || IPAddress.parse(Substring(v)) != nil && type != "addr"
         {
           value = v
           pos += 1
         }
+        // Entries are changed in place, found through an index by key (tables get large).
+        if entryIndex[name] == nil {
+          let entries = ruleset.tables[name]!.entries
+          entryIndex[name] = Dictionary(entries.indices.map { (entries[$0].key, $0) }, uniquingKeysWith: { a, _ in a })
+        }
         if verb.text == "add" {
-          var entries = table.entries
-          if let i = entries.firstIndex(where: { $0.key == canonical }) {
-            entries[i].value = value
+          if let i = entryIndex[name]![canonical] {
+            ruleset.tables[name]!.entries[i].value = value
           } else {
-            entries.append((canonical, value))
+            entryIndex[name]![canonical] = ruleset.tables[name]!.entries.count
+            ruleset.tables[name]!.entries.append(IPFWTableEntry(key: canonical, value: value))
           }
-          table.entries = entries
-        } else {
-          table.entries = table.entries.filter { $0.key != canonical }
+        } else if entryIndex[name]![canonical] != nil {
+          ruleset.tables[name]!.entries.removeAll { $0.key == canonical }
+          entryIndex[name] = nil
         }
       }
-      ruleset.tables[name] = table
     case "flush":
       ruleset.tables[name]?.entries = []
+      entryIndex[name] = nil
     case "destroy":
+      entryIndex[name] = nil
       ruleset.tables[name] = nil
       ruleset.tableOrder.removeAll { $0 == name }
     case "list", "info", "detail", "lookup":
       pos = words.count
     case "swap":
       let other = try expectWord("table name").text
+      entryIndex[name] = nil
+      entryIndex[other] = nil
       let a = ruleset.tables[name]
       let b = ruleset.tables[other]
       ruleset.tables[name] = b.map {

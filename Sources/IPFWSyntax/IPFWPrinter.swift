@@ -76,20 +76,8 @@ public enum IPFWPrinter {
     if !r.justOptions {
       s.append(byte: 0x20)
       s += protocols(r)
-      s += " from "
-      address(r.source, into: &s)
-      if let i = inlinePort(r, "src-port") {
-        s.append(byte: 0x20)
-        s += optionArguments(r.options[i], negatedPrefix: true)
-        inlinedSource = i
-      }
-      s += " to "
-      address(r.destination, into: &s)
-      if let i = inlinePort(r, "dst-port") {
-        s.append(byte: 0x20)
-        s += optionArguments(r.options[i], negatedPrefix: true)
-        inlinedDestination = i
-      }
+      inlinedSource = endpoint(" from ", r.source, r, "src-port", into: &s)
+      inlinedDestination = endpoint(" to ", r.destination, r, "dst-port", into: &s)
     }
     for (i, o) in r.options.enumerated() where i != inlinedSource && i != inlinedDestination {
       let opensBlock = o.orNext && (i == 0 || !r.options[i - 1].orNext)
@@ -100,6 +88,20 @@ public enum IPFWPrinter {
       if o.orNext { s += " or" }
       if closesBlock { s += " }" }
     }
+  }
+
+  /// Prints ` from ADDR [PORTS]` or ` to ADDR [PORTS]`; returns the index of the port option
+  /// printed after the address, or -1.
+  static func endpoint(
+    _ label: String, _ a: IPFWAddress, _ r: IPFWRule, _ portKeyword: String, into s: inout TextBuffer
+  ) -> Int {
+    s += label
+    address(a, into: &s)
+    guard let i = inlinePort(r, portKeyword) else { return -1 }
+    s.append(byte: 0x20)
+    if r.options[i].negated { s += "not " }
+    s += r.options[i].arguments.joined(separator: " ")
+    return i
   }
 
   /// The index of a port option that prints after its address: the only one of its kind,
@@ -160,10 +162,6 @@ public enum IPFWPrinter {
       s.append(byte: 0x20)
       s += a
     }
-  }
-
-  static func optionArguments(_ o: IPFWOption, negatedPrefix: Bool) -> String {
-    (o.negated ? "not " : "") + o.arguments.joined(separator: " ")
   }
 
   /// `%f`: six decimals.

@@ -11,15 +11,7 @@ public struct IPFWRule: Hashable, Sendable {
   public var logAmount: Int?
   public var altq: String?
   /// `tag N` or `untag N`.
-  public var tag: (untag: Bool, value: Int)? {
-    get { tagValue.map { (tagUntag, $0) } }
-    set {
-      tagValue = newValue?.value
-      tagUntag = newValue?.untag ?? false
-    }
-  }
-  var tagValue: Int?
-  var tagUntag = false
+  public var tag: IPFWTag?
   /// The body had no `proto from … to …` part, only options: ipfw then prints no addresses.
   public var justOptions = false
   /// Protocol alternatives (`tcp`, `{ tcp or udp }`); empty means `ip`.
@@ -41,18 +33,16 @@ public struct IPFWRule: Hashable, Sendable {
     self.action = action
     self.location = location
   }
+}
 
-  public static func == (a: IPFWRule, b: IPFWRule) -> Bool {
-    a.number == b.number && a.set == b.set && a.probability == b.probability && a.action == b.action
-      && a.log == b.log && a.logAmount == b.logAmount && a.altq == b.altq && a.tagValue == b.tagValue
-      && a.tagUntag == b.tagUntag && a.protocols == b.protocols && a.protocolNegated == b.protocolNegated
-      && a.source == b.source && a.destination == b.destination
-      && a.justOptions == b.justOptions && a.options == b.options && a.comment == b.comment
-  }
+/// `tag N` (set a tag on the packet) or `untag N` (remove it).
+public struct IPFWTag: Hashable, Sendable {
+  public var untag: Bool
+  public var value: Int
 
-  public func hash(into h: inout Hasher) {
-    h.combine(number)
-    h.combine(action)
+  public init(untag: Bool, value: Int) {
+    self.untag = untag
+    self.value = value
   }
 }
 
@@ -155,15 +145,7 @@ public struct IPFWTable: Hashable, Sendable {
   public var type: String
   /// Other create options (`valtype`, `algo`, …) as written.
   public var options: [String]
-  public var entries: [(key: String, value: String?)] {
-    get { zip(keys, values).map { ($0, $1) } }
-    set {
-      keys = newValue.map(\.key)
-      values = newValue.map(\.value)
-    }
-  }
-  var keys: [String] = []
-  var values: [String?] = []
+  public var entries: [IPFWTableEntry] = []
   public var location: SourceLocation
 
   public init(name: String, type: String, options: [String], location: SourceLocation) {
@@ -172,11 +154,12 @@ public struct IPFWTable: Hashable, Sendable {
     self.options = options
     self.location = location
   }
+}
 
-  public static func == (a: IPFWTable, b: IPFWTable) -> Bool {
-    a.name == b.name && a.type == b.type && a.options == b.options && a.keys == b.keys && a.values == b.values
-  }
-  public func hash(into h: inout Hasher) { h.combine(name) }
+/// One entry of a table: a key (address, interface, number …) and an optional value.
+public struct IPFWTableEntry: Hashable, Sendable {
+  public var key: String
+  public var value: String?
 }
 
 /// A configuration command other than a rule, kept with its canonical words: `nat N config …`,

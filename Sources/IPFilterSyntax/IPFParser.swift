@@ -3,7 +3,7 @@ import Foundation
 
 /// Reads ipf.conf the way `ipf -Rnvf` does: variables, one rule per statement, `{ }` lists
 /// expanded into one rule per element, and group heads lending their protocol to group rules.
-public struct IPFParser: IPFTokenReading {
+public struct IPFParser: IPFLineStatements {
   static let syntaxID = "ipf-syntax"
   static let newlinesAreBlank = false
   var lex: IPFLexer
@@ -40,44 +40,7 @@ public struct IPFParser: IPFTokenReading {
     return Int(s)
   }
 
-  var atEnd: Bool {
-    mutating get {
-      let t = peek()
-      return t.kind == .newline || t.kind == .eof || t.is(";")
-    }
-  }
-
   // MARK: statements
-
-  mutating func parseAll() {
-    while true {
-      let t = peek()
-      if t.kind == .eof { break }
-      if t.kind == .newline || t.is(";") {
-        next()
-        continue
-      }
-      statementStart = t.location
-      do {
-        if t.kind == .word, lex.peek2().is("=") {
-          try assignment()
-        } else {
-          try rule()
-        }
-      } catch {
-        if peek().kind != .newline && peek().kind != .eof { lex.skipLine() }
-      }
-      drainLexerDiagnostics()
-    }
-  }
-
-  mutating func assignment() throws {
-    let name = next()
-    next()  // '='
-    let value = try word()
-    lex.variables[name.text] = value.text
-    _ = accept(";")
-  }
 
   /// Applies a change to every rule of the statement (ipf's DOALL).
   mutating func all(_ change: (inout IPFRule) -> Void) {

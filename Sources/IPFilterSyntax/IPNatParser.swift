@@ -2,7 +2,7 @@ import FirewallIR
 
 /// Reads ipnat.conf the way `ipnat -Rnvf` does: map, map-block, bimap, rdr, rewrite and
 /// divert rules with their port maps, proxies and options.
-public struct IPNatParser: IPFTokenReading {
+public struct IPNatParser: IPFLineStatements {
   static let syntaxID = "ipnat-syntax"
   static let newlinesAreBlank = false
   var lex: IPFLexer
@@ -26,40 +26,6 @@ public struct IPNatParser: IPFTokenReading {
     for d in p.lex.diagnostics.all { p.diags.append(d) }
     return Result(rules: p.rules, diagnostics: p.diags.all, file: file)
   }
-
-  mutating func parseAll() {
-    while true {
-      let t = peek()
-      if t.kind == .eof { break }
-      if t.kind == .newline || t.is(";") {
-        next()
-        continue
-      }
-      statementStart = t.location
-      do {
-        if t.kind == .word, lex.peek2().is("=") {
-          let name = next()
-          next()
-          lex.variables[name.text] = try word().text
-          _ = accept(";")
-        } else {
-          try rule()
-        }
-      } catch {
-        if peek().kind != .newline && peek().kind != .eof { lex.skipLine() }
-      }
-      drainLexerDiagnostics()
-    }
-  }
-
-  var atEnd: Bool {
-    mutating get {
-      let t = peek()
-      return t.kind == .newline || t.kind == .eof || t.is(";")
-    }
-  }
-
-  // MARK: rules
 
   mutating func rule() throws {
     nat = IPNatRule(origin: statementStart)

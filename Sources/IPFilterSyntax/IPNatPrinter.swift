@@ -112,23 +112,9 @@ public enum IPNatPrinter {
       s += ";\n"
     case .rewrite:
       s += " -> src " + address(r.newSource, version: r.versionOut)
-      if r.anyTCPUDP && r.nsports.0 != 0 {
-        if r.fixedSourcePort {
-          s += ",port = \(r.nsports.0)"
-        } else {
-          s += ",\(r.nsports.0)"
-          if r.nsports.1 != r.nsports.0 { s += "-\(r.nsports.1)" }
-        }
-      }
+      if r.anyTCPUDP { s += rewritePorts(r.nsports, fixed: r.fixedSourcePort) }
       s += " dst " + address(r.newDestination, version: r.versionOut)
-      if r.anyTCPUDP && r.ndports.0 != 0 {
-        if r.fixedDestinationPort {
-          s += ",port = \(r.ndports.0)"
-        } else {
-          s += ",\(r.ndports.0)"
-          if r.ndports.1 != r.ndports.0 { s += "-\(r.ndports.1)" }
-        }
-      }
+      if r.anyTCPUDP { s += rewritePorts(r.ndports, fixed: r.fixedDestinationPort) }
       if r.purge { s += " purge" }
       s += ";\n"
     case .rdr:
@@ -194,5 +180,12 @@ public enum IPNatPrinter {
       if r.purge { s += " purge" }
       s += "\n"
     }
+  }
+
+  /// The port part of a `rewrite` target: `,port = N`, `,N` or `,N-M`; nothing for port 0.
+  static func rewritePorts(_ ports: (Int, Int), fixed: Bool) -> String {
+    guard ports.0 != 0 else { return "" }
+    if fixed { return ",port = \(ports.0)" }
+    return ports.1 != ports.0 ? ",\(ports.0)-\(ports.1)" : ",\(ports.0)"
   }
 }

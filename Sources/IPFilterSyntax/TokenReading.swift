@@ -72,3 +72,51 @@ extension IPFTokenReading {
     lex.diagnostics = DiagnosticBag()
   }
 }
+
+/// ipf.conf and ipnat.conf: one statement per line (or `;`), and `name = value` assignments.
+protocol IPFLineStatements: IPFTokenReading {
+  var statementStart: SourceLocation { get set }
+  /// Reads one rule statement.
+  mutating func rule() throws
+}
+
+extension IPFLineStatements {
+  var atEnd: Bool {
+    mutating get {
+      let t = peek()
+      return t.kind == .newline || t.kind == .eof || t.is(";")
+    }
+  }
+
+  /// Reads every statement; after an error, reading resumes on the next line.
+  mutating func parseAll() {
+    while true {
+      let t = peek()
+      if t.kind == .eof { break }
+      if t.kind == .newline || t.is(";") {
+        next()
+        continue
+      }
+      statementStart = t.location
+      do {
+        if t.kind == .word, lex.peek2().is("=") {
+          try assignment()
+        } else {
+          try rule()
+        }
+      } catch {
+        if peek().kind != .newline && peek().kind != .eof { lex.skipLine() }
+      }
+      drainLexerDiagnostics()
+    }
+  }
+
+  /// `name = value`: a variable for later `$name`.
+  mutating func assignment() throws {
+    let name = next()
+    next()  // '='
+    let value = try word()
+    lex.variables[name.text] = value.text
+    _ = accept(";")
+  }
+}

@@ -138,4 +138,30 @@ final class ReaderTests: XCTestCase {
       ipfwPrint("add 100 deny ip from any to any # why\nadd 200 count ip from any to any // a#b\n"),
       "00100 deny ip from any to any\n00200 count ip from any to any // a#b\n65535 deny ip from any to any\n")
   }
+
+  func testTableEditsKeepOrderUpdateValuesAndForgetDeletedEntries() {
+    let text = """
+      table t create type addr
+      table t add 10.0.0.1 5
+      table t add 10.0.0.2
+      table t add 10.0.0.1 7
+      table t delete 10.0.0.2
+      table t add 10.0.0.3
+      table u create type addr
+      table u add 10.9.9.9
+      table u create type addr or-flush
+      table u add 10.8.8.8
+      """
+    XCTAssertEqual(
+      ipfwPrint(text + "\n"),
+      """
+      table t create type addr
+      table t add 10.0.0.1/32 7
+      table t add 10.0.0.3/32
+      table u create type addr
+      table u add 10.8.8.8/32
+      65535 deny ip from any to any
+
+      """)
+  }
 }
