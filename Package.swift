@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "IPFilterSyntax", targets: ["IPFilterSyntax"]),
     .library(name: "IPFWSyntax", targets: ["IPFWSyntax"]),
     .library(name: "PacketSets", targets: ["PacketSets"]),
+    .library(name: "Semantics", targets: ["Semantics"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -26,11 +27,17 @@ let package = Package(
     .target(name: "IPFWSyntax", dependencies: ["FirewallIR"]),
     // Exact packet sets: BDDs and header-field encodings.
     .target(name: "PacketSets", dependencies: ["FirewallIR"]),
+    // Each language's evaluation order: a per-packet evaluator with state, and decision sets.
+    .target(name: "Semantics", dependencies: ["FirewallIR", "PacketSets"]),
+    // libpcap, from the system (Debian: libpcap-dev; FreeBSD: base system).
+    .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+    // Capture files read through libpcap, pcap-filter expressions, and a capture writer.
+    .target(name: "Capture", dependencies: ["CPcap", "FirewallIR"]),
     // The command line.
     .executableTarget(
       name: "fwc",
       dependencies: [
-        "FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax",
+        "FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax", "PacketSets", "Semantics", "Capture",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "FirewallIRTests", dependencies: ["FirewallIR"]),
@@ -38,6 +45,11 @@ let package = Package(
     .testTarget(name: "IPFilterSyntaxTests", dependencies: ["IPFilterSyntax", "FirewallIR"]),
     .testTarget(name: "IPFWSyntaxTests", dependencies: ["IPFWSyntax", "FirewallIR"]),
     .testTarget(name: "PacketSetsTests", dependencies: ["PacketSets", "FirewallIR"]),
+    .testTarget(
+      name: "SemanticsTests",
+      dependencies: [
+        "Semantics", "PacketSets", "FirewallIR", "IPFilterSyntax", "PFSyntax", "IPFWSyntax", "Capture",
+      ]),
     .testTarget(name: "fwcTests", dependencies: ["fwc"]),
   ]
 )

@@ -155,10 +155,44 @@ public struct Match: Hashable, Sendable {
   public var fragment = false
   /// Match only a share of packets (0 < p < 1).
   public var probability: Double?
+  /// ipfilter's `with` conditions on the IP header and its options, for the evaluator.
+  public var conditions: HeaderConditions?
   /// Fields the IR records but the analyses treat as opaque (OS fingerprints, received-on …).
   public var opaque: [String] = []
 
   public init() {}
+}
+
+/// Conditions on the IP header beyond addresses and ports, as ipfilter's `with` keyword states
+/// them: each pair is a bit set, and a packet matches when its bits under `mask` equal `bits`.
+public struct HeaderConditions: Hashable, Sendable {
+  /// Packet properties: see `HeaderConditions.Property`.
+  public var bits: UInt32 = 0
+  public var mask: UInt32 = 0
+  /// IPv4 options, one bit per option (ipf's numbering).
+  public var optionBits: UInt32 = 0
+  public var optionMask: UInt32 = 0
+  /// IPSO security classes.
+  public var securityBits: UInt32 = 0
+  public var securityMask: UInt32 = 0
+
+  public init() {}
+
+  /// Packet properties, as ipfilter numbers them.
+  public enum Property {
+    public static let ipOptions: UInt32 = 0x1
+    public static let short: UInt32 = 0x2
+    public static let fragment: UInt32 = 0x4
+    public static let fragmentBody: UInt32 = 0x8
+    public static let bad: UInt32 = 0x40
+    public static let badSource: UInt32 = 0x80
+    public static let multicastBroadcast: UInt32 = 0x400
+    public static let broadcast: UInt32 = 0x800
+    public static let multicast: UInt32 = 0x1000
+    public static let ipv6Headers: UInt32 = 0x4000
+    /// The properties the evaluator can read from a packet.
+    public static let known: UInt32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x40 | 0x400 | 0x800 | 0x1000
+  }
 }
 
 /// What a rule does to a packet it decides.
@@ -234,6 +268,26 @@ public enum StateMode: String, Hashable, Sendable {
   case limit
 }
 
+/// Limits on the states a rule creates (pf `max`, `max-src-nodes`, `max-src-states`; ipf
+/// `limit`, `max-srcs`, `max-per-src`). A packet whose state would exceed a limit is refused.
+public struct StateLimits: Hashable, Sendable {
+  /// States the rule may hold at once.
+  public var states: Int?
+  /// Distinct sources (masked by `sourcePrefix`) the rule's states may come from.
+  public var sources: Int?
+  /// States per source.
+  public var statesPerSource: Int?
+  /// The prefix length sources are grouped by; nil for whole addresses.
+  public var sourcePrefix: Int?
+
+  public init(states: Int? = nil, sources: Int? = nil, statesPerSource: Int? = nil, sourcePrefix: Int? = nil) {
+    self.states = states
+    self.sources = sources
+    self.statesPerSource = statesPerSource
+    self.sourcePrefix = sourcePrefix
+  }
+}
+
 /// One rule of a ruleset.
 public struct Rule: Hashable, Sendable {
   public var phase: Phase
@@ -257,6 +311,10 @@ public struct Rule: Hashable, Sendable {
   public var origin: [SourceLocation]
   /// The rule's number in its language (ipfw rule number, pf rule index).
   public var number: Int?
+  /// The group whose rules are evaluated when this rule matches (ipf `head`).
+  public var head: String?
+  /// Limits on the states the rule creates.
+  public var stateLimits: StateLimits?
 
   public init(
     phase: Phase, match: Match, action: Action, quick: Bool = false, state: StateMode = .none,

@@ -23,13 +23,56 @@ public enum IPFLowering {
     for (i, f) in ipf.enumerated() {
       var r = lower(f)
       r.number = i
+      // Anonymous pools become tables named after the rule.
+      for (side, entries) in [("from", f.sourcePool), ("to", f.destinationPool)] {
+        guard let entries else { continue }
+        let name = "anonymous/\(i)/\(side)"
+        var t = Table(name: name, entries: [], origin: f.origin)
+        for e in entries {
+          let term = AddressTerm.network(IPNetwork(address: e.address, prefix: prefix(e.mask)))
+          if e.negated { t.excluded.append(term) } else { t.entries.append(term) }
+        }
+        rs.tables[name] = t
+        if side == "from" { r.match.source.terms = [.table(name)] } else { r.match.destination.terms = [.table(name)] }
+      }
+      let expanded = groupMapCall(f, r, pools: pools, into: &rs) ?? [r]
       if let g = f.group {
-        rs.subrulesets[g, default: []].append(r)
+        rs.subrulesets[g, default: []] += expanded
       } else {
-        rs.rules.append(r)
+        rs.rules += expanded
       }
     }
     return rs
+  }
+
+  /// `call now srcgrpmap/N` (or `dstgrpmap`) looks the packet's source (destination) up in the
+  /// group map N and evaluates the group of the entry found: one rule per group, whose match
+  /// adds the map's entries for that group and whose head is the group.
+  static func groupMapCall(_ f: IPFRule, _ r: Rule, pools: [IPPoolDefinition], into rs: inout Ruleset) -> [Rule]? {
+    guard case .call(let fn, let arg, now: true) = f.action, fn == "srcgrpmap" || fn == "dstgrpmap",
+      let map = pools.first(where: {
+        if case .groupMap = $0.kind { return $0.name == String(arg) } else { return false }
+      })
+    else { return nil }
+    var groups: [String] = []
+    for e in map.entries where !groups.contains(e.group ?? map.name) { groups.append(e.group ?? map.name) }
+    return groups.map { g in
+      let name = "groupmap/\(arg)/\(g)"
+      var t = Table(name: name, entries: [], origin: map.origin)
+      for e in map.entries where (e.group ?? map.name) == g {
+        t.entries.append(.network(IPNetwork(address: e.address, prefix: prefix(e.mask))))
+      }
+      rs.tables[name] = t
+      var rule = r
+      rule.action = .match
+      rule.head = g
+      if fn == "srcgrpmap" {
+        rule.match.source = AddressMatch([.table(name)])
+      } else {
+        rule.match.destination = AddressMatch([.table(name)])
+      }
+      return rule
+    }
   }
 
   static func prefix(_ mask: IPAddress) -> Int {
@@ -82,8 +125,23 @@ public enum IPFLowering {
     m.icmpType = f.icmpType.map { [UInt8(clamping: $0)] }
     m.icmpCode = f.icmpCode.map { UInt8(clamping: $0) }
     m.tos = f.tos.map { UInt8(clamping: $0) }
-    m.fragment = f.withBits & 0x4 != 0
-    if f.withMask & ~0x4 != 0 || f.optMask != 0 { m.opaque.append("with") }
+    if f.withMask != 0 || f.optMask != 0 || f.secMask != 0 || f.v6HeaderMask != 0 {
+      var c = HeaderConditions()
+      c.bits = f.withBits
+      c.mask = f.withMask
+      // IPv6 extension headers share the options' bits, as in ipfilter.
+      c.optionBits = f.optBits | f.v6HeaderBits
+      c.optionMask = f.optMask | f.v6HeaderMask
+      // `sec-class` compares the security class alone, not the presence of the option.
+      if f.secMask != 0 {
+        c.optionBits &= ~0x100
+        c.optionMask &= ~0x100
+      }
+      c.securityBits = f.secBits
+      c.securityMask = f.secMask
+      m.conditions = c
+      if f.withMask & ~HeaderConditions.Property.known != 0 { m.opaque.append("with") }
+    }
     if f.ttl != nil { m.opaque.append("ttl") }
     if f.expression != nil { m.opaque.append("exp") }
     if f.interfaces.count > 1 { m.opaque.append("second interface") }
@@ -109,7 +167,6 @@ public enum IPFLowering {
     case .decapsulate: features.append("decapsulate")
     default: break
     }
-    if let h = f.head { features.append("head \(h)") }
     if f.toDest != nil { features.append("to") }
     if f.dupTo != nil { features.append("dup-to") }
     if f.replyTo != nil { features.append("reply-to") }
@@ -117,9 +174,17 @@ public enum IPFLowering {
     if f.keepFrags { features.append("keep frags") }
     if f.pps != 0 { features.append("pps") }
     if f.logTag != nil || f.natTag != nil { features.append("set-tag") }
-    return Rule(
+    var rule = Rule(
       phase: .filter, match: m, action: action, quick: f.quick, state: f.keepState ? .keep : .none, log: f.log,
       features: features, origin: [f.origin])
+    rule.head = f.head
+    if f.stateLimit != 0 || f.maxNodes != 0 || f.maxPerSource != 0 {
+      rule.stateLimits = StateLimits(
+        states: f.stateLimit == 0 ? nil : f.stateLimit, sources: f.maxNodes == 0 ? nil : f.maxNodes,
+        statesPerSource: f.maxPerSource == 0 ? nil : f.maxPerSource,
+        sourcePrefix: f.maxPerSource == 0 ? nil : f.perSourceMask)
+    }
+    return rule
   }
 
   static func natTerm(_ a: IPNatAddress) -> AddressTerm {

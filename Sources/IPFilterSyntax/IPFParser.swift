@@ -13,6 +13,8 @@ public struct IPFParser: IPFLineStatements {
   /// Anonymous pools created by `pool=( … )`, printed before the rule that made them.
   var output: [IPFOutput] = []
   var nextAnonymousPool = 0
+  /// The entries of the anonymous pool the last address read, if it was one.
+  var lastAnonymousPool: [IPPoolDefinition.Entry]? = nil
   /// The rules a statement expands into while it is read.
   var current: [IPFRule] = []
   var statementStart = SourceLocation(fileID: -1, line: 1, column: 1)
@@ -461,15 +463,20 @@ public struct IPFParser: IPFLineStatements {
       }
       addrs = list
     } else {
+      lastAnonymousPool = nil
       addrs = [try address(family: family)]
     }
+    let pool = addrs.count == 1 ? lastAnonymousPool : nil
+    lastAnonymousPool = nil
     list(addrs) { r, a in
       if source {
         r.source = a.0
         r.notSource = negated
+        r.sourcePool = pool
       } else {
         r.destination = a.0
         r.notDestination = negated
+        r.destinationPool = pool
       }
       if let f = a.1 { r.family = f }
     }
@@ -503,6 +510,7 @@ public struct IPFParser: IPFLineStatements {
       }
       let number = nextAnonymousPool
       output.append(.anonymousPool(kind: kind, entries: entries))
+      lastAnonymousPool = entries.map { IPPoolDefinition.Entry(negated: $0.0, address: $0.1, mask: $0.2) }
       return (.lookup(kind: kind, number: number, name: nil), nil)
     }
     if t.is("(") {
@@ -730,7 +738,8 @@ public struct IPFParser: IPFLineStatements {
 
   mutating func icmp() throws {
     next()
-    if current.first?.family == nil { all { $0.family = .inet } }
+    // ipf reads ICMPv6 types when run with -6; a rule for `proto ipv6-icmp` says the same.
+    if current.first?.family == nil { all { $0.family = $0.proto == 58 ? .inet6 : .inet } }
     let v6 = current.first?.family == .inet6
     if current.first?.isIPF == true {
       if !v6 && current.first?.proto != 1 { throw error("proto not icmp") }
@@ -900,6 +909,9 @@ public struct IPFParser: IPFLineStatements {
       if t.is("opt") {
         next()
         try ipOptions(not: not)
+      } else if t.is("v6hdr") || t.is("v6hdrs") {
+        next()
+        try v6Headers(not: not)
       } else if t.kind == .word, let bit = IPFWith.bit(t.text) {
         next()
         all {
@@ -915,6 +927,24 @@ public struct IPFParser: IPFLineStatements {
       let n = peek()
       if n.is("not") || n.is("no") || n.is("opt") || (n.kind == .word && IPFWith.bit(n.text) != nil) { continue }
       return
+    }
+  }
+
+  mutating func v6Headers(not: Bool) throws {
+    var bits: UInt32 = 0
+    repeat {
+      let t = try word()
+      for name in t.text.split(separator: ",") {
+        guard let h = IPFOptions.v6Headers.first(where: { $0.name == name }) else {
+          throw error("unknown IPv6 extension header \(name)", at: t.location)
+        }
+        bits |= h.bit
+      }
+    } while accept(",")
+    all {
+      $0.family = .inet6
+      $0.v6HeaderMask |= bits
+      if !not { $0.v6HeaderBits |= bits }
     }
   }
 

@@ -215,11 +215,23 @@ public enum IPFPrinter {
   }
 
   static func withOptions(_ r: IPFRule, into s: inout TextBuffer) {
-    guard r.isIPF, r.withMask != 0 || r.withBits != 0 || r.optMask != 0 || r.optBits != 0 || r.secMask != 0 else {
+    guard
+      r.isIPF,
+      r.withMask != 0 || r.withBits != 0 || r.optMask != 0 || r.optBits != 0 || r.secMask != 0 || r.v6HeaderMask != 0
+    else {
       return
     }
     s += " with"
     var comma = " "
+    for (wanted, prefix) in [(true, ""), (false, "not ")] {
+      let names = IPFOptions.v6Headers.filter {
+        r.v6HeaderMask & $0.bit != 0 && (r.v6HeaderBits & $0.bit != 0) == wanted
+      }.map(\.name)
+      if !names.isEmpty {
+        s += comma + prefix + "v6hdr " + names.joined(separator: ",")
+        comma = ","
+      }
+    }
     if r.optMask != 0 || r.optBits != 0 || r.secMask != 0 || r.secBits != 0 {
       optionText(r, into: &s)
     } else if r.withMask & 0x1 != 0 {

@@ -77,6 +77,12 @@ public struct IPFRule: Sendable {
   public var optBits: UInt32 = 0
   public var optMask: UInt32 = 0
   public var secBits: UInt32 = 0
+  /// IPv6 extension headers (`with v6hdr routing,frag`), as `IPFOptions.v6Headers` numbers them.
+  public var v6HeaderBits: UInt32 = 0
+  /// The entries of anonymous pools written in the rule (`from pool=(1.1.1.1,2.2.0.0/16)`).
+  public var sourcePool: [IPPoolDefinition.Entry]? = nil
+  public var destinationPool: [IPPoolDefinition.Entry]? = nil
+  public var v6HeaderMask: UInt32 = 0
   public var secMask: UInt32 = 0
   public var keepState = false
   public var stateLimit = 0
@@ -129,6 +135,11 @@ enum IPFOptions {
     ("satid", 0x1000), ("ssrr", 0x2000), ("addext", 0x4000), ("visa", 0x8000), ("imitd", 0x10000),
     ("eip", 0x20000), ("finn", 0x40000), ("dps", 0x80000), ("sdb", 0x100000), ("nsapa", 0x200000),
     ("rtralrt", 0x400000), ("ump", 0x800000), ("ah", 0x1000000),
+  ]
+  /// IPv6 extension headers, with their protocol numbers.
+  static let v6Headers: [(name: String, bit: UInt32, proto: UInt8)] = [
+    ("hopopts", 0x1, 0), ("ipv6", 0x2, 41), ("routing", 0x4, 43), ("frag", 0x8, 44), ("esp", 0x10, 50),
+    ("ah", 0x20, 51), ("none", 0x40, 59), ("dstopts", 0x80, 60), ("mobility", 0x100, 135),
   ]
   static let securityClasses: [(String, UInt32)] = [
     ("reserv-4", 0x01), ("topsecret", 0x02), ("secret", 0x04), ("reserv-3", 0x08), ("confid", 0x10),

@@ -118,6 +118,26 @@ public final class BDDManager {
   /// Whether every vector of `a` is in `b`.
   public func isSubset(_ a: BDD, of b: BDD) -> Bool { diff(a, b) == .empty }
 
+  /// The set `a` with the given variables fixed (the cofactor): the vectors v such that v with
+  /// those bits replaced is in `a`. Used to see a set through a rewrite of header fields.
+  public func restrict(_ a: BDD, _ assignment: [Int32: Bool]) -> BDD {
+    var memo: [Int32: Int32] = [:]
+    func walk(_ n: Int32) -> Int32 {
+      if n < 2 { return n }
+      if let r = memo[n] { return r }
+      let node = nodes[Int(n)]
+      let r: Int32
+      if let bit = assignment[node.variable] {
+        r = walk(bit ? node.high : node.low)
+      } else {
+        r = make(node.variable, low: walk(node.low), high: walk(node.high))
+      }
+      memo[n] = r
+      return r
+    }
+    return BDD(walk(a.id))
+  }
+
   // MARK: Questions
 
   /// The number of vectors in the set, as a floating-point number (exact up to 2^53).
@@ -155,6 +175,31 @@ public final class BDDManager {
       } else {
         bits[Int(node.variable)] = true
         n = node.high
+      }
+    }
+    return bits
+  }
+
+  /// One vector of the set chosen by `coin` at each free choice (for varied examples), or nil
+  /// for the empty set. `coin` is called with the variable index and returns the bit to try.
+  public func example(_ a: BDD, choosing coin: (Int) -> Bool) -> [Bool]? {
+    if a == .empty { return nil }
+    var bits = [Bool](repeating: false, count: variableCount)
+    var n = a.id
+    for v in 0..<variableCount {
+      let node = nodes[Int(n)]
+      let want = coin(v)
+      if node.variable != Int32(v) {
+        bits[v] = want
+        continue
+      }
+      let first = want ? node.high : node.low
+      if first != 0 {
+        bits[v] = want
+        n = first
+      } else {
+        bits[v] = !want
+        n = want ? node.low : node.high
       }
     }
     return bits

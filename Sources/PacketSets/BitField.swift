@@ -58,6 +58,13 @@ extension BDDManager {
     return and(atLeast(field, low), atMost(field, high))
   }
 
+  /// The variable assignment that sets `field` to `value`.
+  public func assignment(_ field: BitField, _ value: UInt128) -> [Int32: Bool] {
+    var out: [Int32: Bool] = [:]
+    for k in 0..<field.width { out[field.variable(lsb: k)] = (value >> UInt128(k)) & 1 == 1 }
+    return out
+  }
+
   /// The value of `field` in a vector.
   public func value(of field: BitField, in bits: [Bool]) -> UInt128 {
     var v: UInt128 = 0

@@ -41,6 +41,10 @@ public final class PacketSpace {
   /// The headers that can occur: IPv4 addresses fit 32 bits, portless protocols have port 0,
   /// non-ICMP packets have type and code 0, non-TCP packets have no flags.
   public private(set) var wellFormed = BDD.all
+  /// Packets of the protocols that carry ports: TCP, UDP and SCTP.
+  public private(set) var carriesPorts = BDD.all
+  /// ICMP packets over IPv4 and ICMPv6 packets over IPv6.
+  public private(set) var icmpPackets = BDD.all
 
   public init(interfaces: [String] = []) {
     self.interfaces = interfaces
@@ -72,8 +76,10 @@ public final class PacketSpace {
     let v4Addresses = m.and(m.atMost(source, 0xFFFF_FFFF), m.atMost(destination, 0xFFFF_FFFF))
     let addresses = m.or(m.not(v4), v4Addresses)
     let ported = m.or([m.equals(proto, 6), m.equals(proto, 17), m.equals(proto, 132)])
+    carriesPorts = ported
     let ports = m.or(ported, m.and(m.equals(sourcePort, 0), m.equals(destinationPort, 0)))
     let icmp = m.or(m.and(v4, m.equals(proto, 1)), m.and(m.not(v4), m.equals(proto, 58)))
+    icmpPackets = icmp
     let types = m.or(icmp, m.and(m.equals(icmpType, 0), m.equals(icmpCode, 0)))
     let flags = m.or(m.equals(proto, 6), m.equals(tcpFlags, 0))
     let names = m.atMost(interface, UInt128(interfaces.count))
@@ -119,43 +125,91 @@ public final class PacketSpace {
     return h
   }
 
+  /// The packets whose rewritten form is in `set`: `set` seen through a translation that sets
+  /// the given fields (nil fields are kept).
+  public func rewritten(
+    _ set: BDD, source: UInt128? = nil, sourcePort: UInt16? = nil, destination: UInt128? = nil,
+    destinationPort: UInt16? = nil
+  ) -> BDD {
+    var a: [Int32: Bool] = [:]
+    if let v = source { a.merge(manager.assignment(self.source, v)) { $1 } }
+    if let v = sourcePort { a.merge(manager.assignment(self.sourcePort, UInt128(v))) { $1 } }
+    if let v = destination { a.merge(manager.assignment(self.destination, v)) { $1 } }
+    if let v = destinationPort { a.merge(manager.assignment(self.destinationPort, UInt128(v))) { $1 } }
+    return manager.restrict(set, a)
+  }
+
+  /// The packets of one address family.
+  public func family(_ f: AddressFamily) -> BDD { manager.and(wellFormed, manager.equals(family, f == .inet ? 0 : 1)) }
+
+  /// The packets of one direction.
+  public func direction(_ d: Direction) -> BDD { manager.and(wellFormed, manager.equals(direction, d == .in ? 0 : 1)) }
+
   // MARK: Encoding matches
 
   /// The well-formed packets a match selects, or nil when the match uses something packet sets
-  /// do not model (tables, interface addresses, users, tags, opaque fields …).
-  public func encode(_ match: Match) -> BDD? {
+  /// do not model (users, tags, fragments, opaque fields, tables or interfaces whose contents the
+  /// environment does not know …).
+  public func encode(_ match: Match, environment: AddressEnvironment = AddressEnvironment()) -> BDD? {
     let m = manager
     var parts: [BDD] = [wellFormed]
-    if !match.opaque.isEmpty || match.user != nil || match.group != nil || match.tagged != nil || match.fragment
-      || match.probability != nil || match.tos != nil
-    {
-      return nil
-    }
+    if unmodeled(match) != nil { return nil }
     if let f = match.family { parts.append(m.equals(family, f == .inet ? 0 : 1)) }
     if let d = match.direction { parts.append(m.equals(direction, d == .in ? 0 : 1)) }
     if let name = match.interface {
-      let named = interfaces.firstIndex(of: name).map { m.equals(interface, UInt128($0 + 1)) } ?? .empty
+      // The interface itself, or the members of the group of that name.
+      let names = [name] + environment.host.members(ofGroup: name).map(\.name)
+      let named = m.or(
+        names.compactMap { n in interfaces.firstIndex(of: n).map { m.equals(interface, UInt128($0 + 1)) } })
       parts.append(match.interfaceNegated ? m.not(named) : named)
     }
     if let ps = match.protocols { parts.append(m.or(ps.map { m.equals(proto, UInt128($0)) })) }
-    guard let src = address(match.source, source), let dst = address(match.destination, destination) else {
+    guard let src = address(match.source, source, environment),
+      let dst = address(match.destination, destination, environment)
+    else {
       return nil
     }
     parts += [src, dst]
-    if let rs = match.sourcePort { parts.append(m.or(rs.map { ports($0, sourcePort) })) }
-    if let rs = match.destinationPort { parts.append(m.or(rs.map { ports($0, destinationPort) })) }
+    // Ports select only packets that carry ports; TCP flags constrain only TCP packets.
+    if let rs = match.sourcePort { parts.append(m.and(carriesPorts, m.or(rs.map { ports($0, sourcePort) }))) }
+    if let rs = match.destinationPort {
+      parts.append(m.and(carriesPorts, m.or(rs.map { ports($0, destinationPort) })))
+    }
     if let f = match.tcpFlags {
+      var flags = BDD.all
       for bit in 0..<8 where f.mask & (1 << bit) != 0 {
         let v = Int(tcpFlags.variable(lsb: bit))
-        parts.append(f.set & (1 << bit) != 0 ? m.variable(v) : m.notVariable(v))
+        flags = m.and(flags, f.set & (1 << bit) != 0 ? m.variable(v) : m.notVariable(v))
       }
+      parts.append(m.or(m.not(m.equals(proto, 6)), flags))
     }
-    if let ts = match.icmpType { parts.append(m.or(ts.map { m.equals(icmpType, UInt128($0)) })) }
-    if let c = match.icmpCode { parts.append(m.equals(icmpCode, UInt128(c))) }
+    // ICMP type and code select only ICMP (or ICMPv6) packets.
+    if let ts = match.icmpType { parts.append(m.and(icmpPackets, m.or(ts.map { m.equals(icmpType, UInt128($0)) }))) }
+    if let c = match.icmpCode { parts.append(m.and(icmpPackets, m.equals(icmpCode, UInt128(c)))) }
     return m.and(parts)
   }
 
-  func address(_ a: AddressMatch, _ field: BitField) -> BDD? {
+  /// The first field of a match that packet sets do not model, by name; nil when every field is
+  /// modelled (addresses are checked when they are encoded).
+  public func unmodeled(_ match: Match) -> String? {
+    if let o = match.opaque.first { return o }
+    if match.user != nil { return "user" }
+    if match.group != nil { return "group" }
+    if match.tagged != nil { return "tagged" }
+    if match.fragment { return "fragment" }
+    if match.probability != nil { return "probability" }
+    if match.tos != nil { return "tos" }
+    if match.conditions != nil { return "with" }
+    return nil
+  }
+
+  func network(_ n: IPNetwork, _ field: BitField) -> BDD {
+    let m = manager
+    let v4 = n.family == .inet
+    return m.and(m.equals(family, v4 ? 0 : 1), m.prefix(field, n.address.value, length: (v4 ? 96 : 0) + n.prefix))
+  }
+
+  func address(_ a: AddressMatch, _ field: BitField, _ environment: AddressEnvironment) -> BDD? {
     let m = manager
     var set = BDD.empty
     for term in a.terms {
@@ -163,9 +217,21 @@ public final class PacketSpace {
       case .any:
         set = .all
       case .network(let n):
-        let v4 = n.family == .inet
-        let fam = m.equals(family, v4 ? 0 : 1)
-        set = m.or(set, m.and(fam, m.prefix(field, n.address.value, length: (v4 ? 96 : 0) + n.prefix)))
+        set = m.or(set, network(n, field))
+      case .table(let name):
+        // Longest-prefix match: entries from least to most specific, each overriding the last.
+        guard let entries = environment.entries(ofTable: name) else { return nil }
+        var t = BDD.empty
+        for e in entries {
+          let n = network(e.network, field)
+          t = e.included ? m.or(t, n) : m.diff(t, n)
+        }
+        set = m.or(set, t)
+      case .interface(let name, let modifier, let prefix):
+        guard let nets = environment.networks(ofInterface: name, modifier: modifier, prefix: prefix) else {
+          return nil
+        }
+        for n in nets { set = m.or(set, network(n, field)) }
       case .range(let lo, let hi):
         set = m.or(set, m.and(m.equals(family, lo.family == .inet ? 0 : 1), m.range(field, lo.value, hi.value)))
       case .masked(let addr, let mask):

@@ -5,8 +5,8 @@ import IPFWSyntax
 import IPFilterSyntax
 import PFSyntax
 
-/// Options shared by the commands that read rulesets.
-struct InputOptions: ParsableArguments {
+/// How rulesets are read: their language, the host they run on, ipfw script variables.
+struct RulesetOptions: ParsableArguments {
   @Option(name: .customLong("from"), help: "The language of the input: pf, ipfw or ipf (default: detected).")
   var language: String?
 
@@ -19,17 +19,10 @@ struct InputOptions: ParsableArguments {
       "Give a shell variable a value when reading an ipfw script (repeatable).", valueName: "NAME=VALUE"))
   var defineArguments: [String] = []
 
-  @Argument(
-    help:
-      "Rule files; `-` reads standard input; a `KIND:` prefix (pf:, ipf:, ipnat:, ippool:, ipfw:) forces a file's kind."
-  )
-  var files: [String]
-
   func validate() throws {
     if let l = language, !["pf", "ipfw", "ipf"].contains(l) {
       throw ValidationError("unknown language '\(l)': expected pf, ipfw or ipf")
     }
-    if files.isEmpty { throw ValidationError("no input files") }
     for d in defineArguments where !d.contains("=") || d.hasPrefix("=") {
       throw ValidationError("--define expects NAME=VALUE, not '\(d)'")
     }
@@ -53,6 +46,25 @@ struct InputOptions: ParsableArguments {
       throw CommandFailure(description: "\(error)")
     }
   }
+}
+
+/// Options shared by the commands that read rule files.
+struct InputOptions: ParsableArguments {
+  @OptionGroup var ruleset: RulesetOptions
+
+  @Argument(
+    help:
+      "Rule files; `-` reads standard input; a `KIND:` prefix (pf:, ipf:, ipnat:, ippool:, ipfw:) forces a file's kind."
+  )
+  var files: [String]
+
+  func validate() throws {
+    if files.isEmpty { throw ValidationError("no input files") }
+  }
+
+  var language: String? { ruleset.language }
+  var defines: [String: String] { ruleset.defines }
+  func hostContext() throws -> HostContext { try ruleset.hostContext() }
 }
 
 /// One input file with its kind.
@@ -168,6 +180,16 @@ struct ParsedInput {
   var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
   /// The native tool's print of the file (meaningful only without errors).
   var render: () -> [UInt8]
+  /// What the front end read, for lowering into the IR.
+  var content: Content
+
+  enum Content {
+    case pf(PFConfig)
+    case ipf([IPFRule])
+    case ipnat([IPNatRule])
+    case ippool([IPPoolDefinition])
+    case ipfw(IPFWRuleset)
+  }
 }
 
 /// Reads one input with the front end of its kind.
@@ -175,19 +197,28 @@ func parseInput(_ input: InputFile, host: HostContext, defines: [String: String]
   switch input.kind {
   case "pf":
     let r = parsePF(input, host: host)
-    return ParsedInput(diagnostics: r.diagnostics, files: r.files) { PFPrinter.render(r.config).bytes }
+    return ParsedInput(
+      diagnostics: r.diagnostics, files: r.files, render: { PFPrinter.render(r.config).bytes }, content: .pf(r.config))
   case "ipf":
     let r = IPFParser.parse(input.source)
-    return ParsedInput(diagnostics: r.diagnostics, files: [r.file]) { Array(IPFPrinter.print(r.items).utf8) }
+    return ParsedInput(
+      diagnostics: r.diagnostics, files: [r.file], render: { Array(IPFPrinter.print(r.items).utf8) },
+      content: .ipf(r.rules))
   case "ipnat":
     let r = IPNatParser.parse(input.source)
-    return ParsedInput(diagnostics: r.diagnostics, files: [r.file]) { Array(IPNatPrinter.print(r.rules).utf8) }
+    return ParsedInput(
+      diagnostics: r.diagnostics, files: [r.file], render: { Array(IPNatPrinter.print(r.rules).utf8) },
+      content: .ipnat(r.rules))
   case "ippool":
     let r = IPPoolParser.parse(input.source) { InputLoader.readSource($0) }
-    return ParsedInput(diagnostics: r.diagnostics, files: [r.file]) { Array(IPPoolPrinter.print(r.definitions).utf8) }
+    return ParsedInput(
+      diagnostics: r.diagnostics, files: [r.file], render: { Array(IPPoolPrinter.print(r.definitions).utf8) },
+      content: .ippool(r.definitions))
   case "ipfw":
     let r = IPFWParser.parse(input.source, defines: defines)
-    return ParsedInput(diagnostics: r.diagnostics, files: [r.file]) { Array(IPFWPrinter.print(r.ruleset).utf8) }
+    return ParsedInput(
+      diagnostics: r.diagnostics, files: [r.file], render: { Array(IPFWPrinter.print(r.ruleset).utf8) },
+      content: .ipfw(r.ruleset))
   default:
     throw CommandFailure(
       description: "fwc: \(input.source.name): the \(input.kind) front end is not available in this version")

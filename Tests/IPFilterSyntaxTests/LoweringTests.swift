@@ -23,7 +23,7 @@ final class IPFLoweringTests: XCTestCase {
     XCTAssertEqual(rs.rules[0].match.destinationPort, [RangeMatch(.equal, 80)])
     XCTAssertEqual(rs.rules[0].translation.first?.portLow, 8080)
     XCTAssertEqual(rs.rules[1].action, .translate(.nat, negated: false))
-    XCTAssertEqual(rs.rules[2].features, ["head 10"])
+    XCTAssertEqual(rs.rules[2].head, "10")
     XCTAssertEqual(rs.rules[3].action, .block(.returnRST))
     XCTAssertEqual(rs.subrulesets["10"]?.count, 1)
     XCTAssertEqual(rs.subrulesets["10"]?.first?.quick, true)

@@ -25,11 +25,15 @@ final class PacketSpaceTests: XCTestCase {
       return hit != a.negated
     }
     if !address(m.source, h.source) || !address(m.destination, h.destination) { return false }
-    if let rs = m.sourcePort, !rs.contains(where: { $0.matches(UInt32(h.sourcePort)) }) { return false }
-    if let rs = m.destinationPort, !rs.contains(where: { $0.matches(UInt32(h.destinationPort)) }) { return false }
-    if let f = m.tcpFlags, h.tcpFlags & f.mask != f.set { return false }
-    if let ts = m.icmpType, !ts.contains(h.icmpType) { return false }
-    if let c = m.icmpCode, c != h.icmpCode { return false }
+    let ported = [6, 17, 132].contains(h.proto)
+    if let rs = m.sourcePort, !ported || !rs.contains(where: { $0.matches(UInt32(h.sourcePort)) }) { return false }
+    if let rs = m.destinationPort, !ported || !rs.contains(where: { $0.matches(UInt32(h.destinationPort)) }) {
+      return false
+    }
+    if let f = m.tcpFlags, h.proto == 6, h.tcpFlags & f.mask != f.set { return false }
+    let icmp = h.proto == (h.family == .inet ? 1 : 58)
+    if let ts = m.icmpType, !icmp || !ts.contains(h.icmpType) { return false }
+    if let c = m.icmpCode, !icmp || c != h.icmpCode { return false }
     return true
   }
 

@@ -1,0 +1,74 @@
+import FirewallIR
+import PacketSets
+
+/// ipfw under packet sets, for first packets: no dynamic rule exists yet, so `check-state`
+/// continues; the first matching deciding rule wins; `skipto` and `call`/`return` move sets of
+/// packets between rules.
+extension DecisionSets {
+  func computeIPFW() throws(UnmodeledRule) {
+    outcomes = [:]
+    let left = try runIPFW(from: 0, input: space.wellFormed, depth: 0)
+    // Packets that run off the end (no default rule) are denied, as the kernel does.
+    assign(left.fellOff, to: Outcome(verdict: .block(.drop)))
+  }
+
+  /// Evaluates from rule `start` for the packets `input`; returns the packets that reached a
+  /// `return` (inside a call) and those that ran off the end.
+  func runIPFW(from start: Int, input: BDD, depth: Int) throws(UnmodeledRule) -> (returned: BDD, fellOff: BDD) {
+    let rules = ruleset.rules
+    var pending: [Int: BDD] = [:]
+    var flow = input
+    var returned = BDD.empty
+    var i = start
+    while i < rules.count {
+      let here = m.or(flow, pending.removeValue(forKey: i) ?? .empty)
+      let r = rules[i]
+      if here == .empty {
+        flow = .empty
+        guard let next = pending.keys.min() else { return (returned, .empty) }
+        i = next
+        continue
+      }
+      let hit = m.and(here, try match(r))
+      let miss = m.diff(here, hit)
+      switch r.action {
+      case .match, .checkState, .external(_, _, decides: false):
+        flow = here
+      case .skip(let n):
+        let target = jumpTarget(rules, from: i, to: n)
+        pending[target] = m.or(pending[target] ?? .empty, hit)
+        flow = miss
+      case .call(let arg):
+        guard let n = Int(arg), depth < Evaluator.ipfwCallDepth else {
+          throw UnmodeledRule(rule: r, reason: "a call whose target is not a rule number, or calls nested too deep")
+        }
+        let target = jumpTarget(rules, from: i, to: n, backwards: true)
+        let inner = try runIPFW(from: target, input: hit, depth: depth + 1)
+        // Packets that return continue after the call.
+        flow = m.or(miss, inner.returned)
+        if inner.fellOff != .empty { assign(inner.fellOff, to: Outcome(verdict: .block(.drop))) }
+      case .returnFromCall:
+        if depth == 0 {
+          flow = here
+        } else {
+          returned = m.or(returned, hit)
+          flow = miss
+        }
+      case .translate:
+        flow = here
+      default:
+        assign(hit, to: try outcome(r))
+        flow = miss
+      }
+      i += 1
+    }
+    return (returned, m.or(flow, pending.values.reduce(BDD.empty) { m.or($0, $1) }))
+  }
+
+  func jumpTarget(_ rules: [Rule], from index: Int, to number: Int, backwards: Bool = false) -> Int {
+    let current = rules[index].number ?? 0
+    if !backwards && number <= current { return index + 1 }
+    let start = backwards ? 0 : index + 1
+    return rules[start...].firstIndex { ($0.number ?? 0) >= number } ?? rules.count
+  }
+}

@@ -1,0 +1,50 @@
+import FirewallIR
+import PacketSets
+
+/// pf under packet sets: translation first (binat, then rdr inbound or nat outbound), then the
+/// filter rules on the translated packet, last match unless `quick`, anchors in place.
+extension DecisionSets {
+  func computePF() throws(UnmodeledRule) {
+    let inbound = space.direction(.in)
+    var remaining = space.wellFormed
+    var translated: [(Rule, BDD)] = []
+    try translations(ruleset.rules, kinds: [.binat], gate: .all, remaining: &remaining, into: &translated)
+    try translations(ruleset.rules, kinds: [.rdr], gate: inbound, remaining: &remaining, into: &translated)
+    try translations(
+      ruleset.rules, kinds: [.nat], gate: space.direction(.out), remaining: &remaining, into: &translated)
+
+    outcomes = [Outcome(verdict: .pass): space.wellFormed]
+    var stopped = BDD.empty
+    _ = try filterPF(ruleset.rules, gate: space.wellFormed, stopped: &stopped)
+    let filter = outcomes
+    outcomes = try compose(filter: filter, translated: translated, inbound: inbound)
+  }
+
+  /// Walks filter rules; returns the packets some rule matched (for `anchor … quick`).
+  func filterPF(_ rules: [Rule], gate: BDD, stopped: inout BDD) throws(UnmodeledRule) -> BDD {
+    var matched = BDD.empty
+    for r in rules where r.phase == .filter {
+      let hit = m.and(gate, try match(r))
+      let live = m.diff(hit, stopped)
+      if live == .empty { continue }
+      switch r.action {
+      case .pass, .block:
+        assign(live, to: try outcome(r))
+        matched = m.or(matched, live)
+        if r.quick { stopped = m.or(stopped, live) }
+      case .match:
+        if !r.translation.isEmpty {
+          throw UnmodeledRule(rule: r, reason: "a `match` rule with a translation, which packet sets do not follow")
+        }
+        matched = m.or(matched, live)
+      case .call(let name):
+        let inner = try filterPF(ruleset.subrulesets[name] ?? [], gate: live, stopped: &stopped)
+        matched = m.or(matched, inner)
+        if r.quick { stopped = m.or(stopped, inner) }
+      default:
+        throw UnmodeledRule(rule: r, reason: "the rule's action is not modelled")
+      }
+    }
+    return matched
+  }
+}

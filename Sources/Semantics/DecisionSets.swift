@@ -1,0 +1,200 @@
+import FirewallIR
+import PacketSets
+
+/// What a ruleset does to a first packet, as one value: the verdict and what else happens to
+/// the packet (a translation, or an action that hands it elsewhere such as ipfw `nat 1`).
+public struct Outcome: Hashable, Sendable, CustomStringConvertible {
+  public var verdict: Verdict
+  /// The translation or hand-off, in language-neutral words (`rdr to 10.0.0.5 port 8080`).
+  public var effect: String?
+  /// The packet passes and creates state (its connection's later packets pass on it).
+  public var keepsState: Bool
+
+  public init(verdict: Verdict, effect: String? = nil, keepsState: Bool = false) {
+    self.verdict = verdict
+    self.effect = effect
+    self.keepsState = keepsState && verdict.isPass
+  }
+
+  public var description: String {
+    verdict.description + (keepsState ? " (keep state)" : "") + (effect.map { ", \($0)" } ?? "")
+  }
+
+  /// The outcome without its state: what `diff` compares first.
+  public var stateless: Outcome { Outcome(verdict: verdict, effect: effect) }
+
+  /// The effect words of a rule: its translation, or its hand-off action.
+  public static func effect(of rule: Rule) -> String? {
+    if case .external(let keyword, let argument, true) = rule.action { return "\(keyword) \(argument)" }
+    guard let t = rule.translation.first else { return nil }
+    var s = "\(t.kind.rawValue) to " + t.targets.map(describe).joined(separator: ", ")
+    if let p = t.portLow { s += " port \(p)" + (t.portHigh.map { ":\($0)" } ?? "") }
+    return s
+  }
+
+  /// An address term as the effect words spell it.
+  public static func describe(_ term: AddressTerm) -> String {
+    switch term {
+    case .any: return "any"
+    case .network(let n): return n.prefix == n.family.bitCount ? "\(n.address)" : "\(n)"
+    case .range(let a, let b): return "\(a) - \(b)"
+    case .masked(let a, let m): return "\(a):\(m)"
+    case .table(let t): return "<\(t)>"
+    case .interface(let name, let modifier, _): return "(\(name)\(modifier.map { ":" + $0 } ?? ""))"
+    case .noRoute: return "no-route"
+    case .urpfFailed: return "urpf-failed"
+    }
+  }
+}
+
+/// A rule the packet sets cannot follow exactly, and why.
+public struct UnmodeledRule: Error, CustomStringConvertible {
+  public var rule: Rule
+  public var reason: String
+  public var description: String {
+    (rule.origin.first.map { "\($0.file):\($0.line): " } ?? "") + reason
+  }
+}
+
+/// The exact sets of first packets (no state yet) a ruleset decides each way, computed with
+/// packet sets under the ruleset's evaluation order: the other engine beside `Evaluator`.
+public final class DecisionSets {
+  public let space: PacketSpace
+  public let ruleset: Ruleset
+  public let environment: AddressEnvironment
+  /// The outcome of every well-formed packet: the sets partition the header space.
+  public internal(set) var outcomes: [Outcome: BDD] = [:]
+  var cache: [Match: BDD] = [:]
+
+  public init(ruleset: Ruleset, space: PacketSpace, environment: AddressEnvironment) throws(UnmodeledRule) {
+    self.space = space
+    self.ruleset = ruleset
+    self.environment = environment
+    switch ruleset.language {
+    case .pf: try computePF()
+    case .ipfw: try computeIPFW()
+    case .ipf: try computeIPF()
+    }
+    outcomes = outcomes.filter { $0.value != .empty }
+  }
+
+  var m: BDDManager { space.manager }
+
+  /// The packets a rule's match selects.
+  func match(_ r: Rule) throws(UnmodeledRule) -> BDD {
+    if let b = cache[r.match] { return b }
+    guard let b = space.encode(r.match, environment: environment) else {
+      let what =
+        space.unmodeled(r.match).map { "the rule matches on \($0)" }
+        ?? "the rule names addresses whose contents are unknown (a table loaded from a file, or an interface the host context does not describe)"
+      throw UnmodeledRule(rule: r, reason: what + ", which packet sets do not model")
+    }
+    cache[r.match] = b
+    return b
+  }
+
+  /// The outcome a deciding rule gives.
+  func outcome(_ r: Rule) throws(UnmodeledRule) -> Outcome {
+    guard let v = Evaluator.verdict(r.action) else {
+      throw UnmodeledRule(rule: r, reason: "the rule's action does not decide")
+    }
+    return Outcome(verdict: v, effect: Outcome.effect(of: r), keepsState: r.state != .none)
+  }
+
+  /// Moves `set` into the class `o`, out of every other class (a later rule overriding an
+  /// earlier match).
+  func assign(_ set: BDD, to o: Outcome) {
+    guard set != .empty else { return }
+    for (k, v) in outcomes where k != o { outcomes[k] = m.diff(v, set) }
+    outcomes[o] = m.or(outcomes[o] ?? .empty, set)
+  }
+
+  /// The outcome class of a packet.
+  public func outcome(of header: PacketHeader) -> Outcome? {
+    let bits = space.bits(header)
+    return outcomes.first { m.contains($0.value, bits) }?.key
+  }
+
+  // MARK: Translation
+
+  /// First-match translation over `rules` for the given kinds, following anchors: each matching
+  /// rule takes the packets no earlier rule took. `no` rules take packets without translating.
+  func translations(
+    _ rules: [Rule], kinds: Set<TranslationKind>, gate: BDD, remaining: inout BDD, into out: inout [(Rule, BDD)]
+  ) throws(UnmodeledRule) {
+    for r in rules where r.phase == .translation {
+      switch r.action {
+      case .translate(let kind, let negated) where kinds.contains(kind):
+        let hit = m.and(m.and(gate, remaining), try match(r))
+        if hit == .empty { continue }
+        remaining = m.diff(remaining, hit)
+        if !negated { out.append((r, hit)) }
+      case .call(let name):
+        try translations(
+          ruleset.subrulesets[name] ?? [], kinds: kinds, gate: m.and(gate, try match(r)), remaining: &remaining,
+          into: &out)
+      default:
+        continue
+      }
+    }
+  }
+
+  /// The rewrite a translation rule makes, as fixed header fields; the rule is refused when the
+  /// new address depends on the packet or on run time (a pool, a network, an interface).
+  struct Rewrite {
+    var source: UInt128?
+    var sourcePort: UInt16?
+    var destination: UInt128?
+    var destinationPort: UInt16?
+  }
+
+  func rewrite(_ r: Rule, inbound: Bool) throws(UnmodeledRule) -> Rewrite {
+    guard let t = r.translation.first, t.targets.count == 1, case .network(let n) = t.targets[0],
+      n.prefix == n.family.bitCount, !(n.family == .inet && n.address.value == 0)
+    else {
+      throw UnmodeledRule(
+        rule: r, reason: "the translation's new address depends on the packet or on run time (a pool or an interface)")
+    }
+    var w = Rewrite()
+    let destinationSide = t.kind == .rdr || (t.kind == .binat && inbound)
+    let port = t.portHigh == nil || t.kind == .rdr ? t.portLow : nil
+    if destinationSide {
+      w.destination = n.address.value
+      w.destinationPort = port
+    } else {
+      w.source = n.address.value
+      w.sourcePort = port
+    }
+    return w
+  }
+
+  /// Composes translation with filtering: packets in `translated` sets see the filter's outcome
+  /// of their rewritten form, the rest that of themselves; `filter` maps outcomes to sets over
+  /// the untranslated space.
+  func compose(filter: [Outcome: BDD], translated: [(Rule, BDD)], inbound: BDD) throws(UnmodeledRule) -> [Outcome: BDD]
+  {
+    var untouched = space.wellFormed
+    var out: [Outcome: BDD] = [:]
+    for (r, set) in translated {
+      untouched = m.diff(untouched, set)
+      let effect = Outcome.effect(of: r)
+      for (part, isInbound) in [(m.and(set, inbound), true), (m.diff(set, inbound), false)] where part != .empty {
+        let w = try rewrite(r, inbound: isInbound)
+        for (o, f) in filter {
+          let seen = space.rewritten(
+            f, source: w.source, sourcePort: w.sourcePort, destination: w.destination,
+            destinationPort: w.destinationPort)
+          let hit = m.and(part, seen)
+          guard hit != .empty else { continue }
+          let key = Outcome(verdict: o.verdict, effect: o.effect ?? effect, keepsState: o.keepsState)
+          out[key] = m.or(out[key] ?? .empty, hit)
+        }
+      }
+    }
+    for (o, f) in filter {
+      let hit = m.and(untouched, f)
+      if hit != .empty { out[o] = m.or(out[o] ?? .empty, hit) }
+    }
+    return out
+  }
+}

@@ -1,0 +1,81 @@
+import FirewallIR
+import PacketSets
+
+/// ipfw's evaluation order (ipfw(8)): rules in number order, the first matching rule that
+/// decides ends the search; `count` and the like continue; `skipto` jumps forward; `call`
+/// and `return` use a stack; dynamic rules are looked up at `check-state` or at the first
+/// `keep-state`/`limit` rule and apply the action of the rule that created them. The default
+/// rule 65535 closes the chain.
+extension Evaluator {
+  /// ipfw's limit on nested calls.
+  static let ipfwCallDepth = 16
+
+  func evaluateIPFW(_ p: Packet) -> Decision {
+    let rules = ruleset.rules
+    if p.malformed { return Self.malformedDecision }
+    var i = 0
+    var stack: [Int] = []
+    var checked = false
+    var tags: Set<String> = []
+    var steps = 0
+    while i < rules.count {
+      steps += 1
+      if steps > 1_000_000 {
+        var d = Decision(verdict: .block(.drop), rule: rules[i])
+        d.notes.append("evaluation did not end (a call loop); the packet is dropped")
+        return d
+      }
+      let r = rules[i]
+      if stateful, !checked, r.state == .keep || r.state == .limit {
+        // The first keep-state or limit rule checks the dynamic rules first.
+        checked = true
+        if let s = states.lookup(p) { return decision(from: s) }
+      }
+      guard matches(r, p), ipfwTagged(r.match, tags) else {
+        i += 1
+        continue
+      }
+      if let t = r.tag { tags.insert(t) }
+      switch r.action {
+      case .skip(let n):
+        i = jumpTarget(rules, from: i, to: n)
+      case .call(let arg):
+        guard let n = Int(arg), stack.count < Self.ipfwCallDepth else {
+          var d = Decision(verdict: .block(.drop), rule: r)
+          d.notes.append("call stack overflow; the packet is dropped")
+          return d
+        }
+        stack.append(i + 1)
+        i = jumpTarget(rules, from: i, to: n, backwards: true)
+      case .returnFromCall:
+        i = stack.popLast() ?? i + 1
+      case .checkState(let name):
+        checked = true
+        if stateful, let s = states.lookup(p, name: name == "any" ? nil : name) { return decision(from: s) }
+        i += 1
+      default:
+        guard let v = Self.verdict(r.action) else {
+          i += 1
+          continue
+        }
+        var d = Decision(verdict: v, rule: r)
+        if case .external(let keyword, let argument, _) = r.action {
+          d.notes.append("\(keyword) \(argument): the packet leaves the ruleset (taken as passed)")
+        }
+        if stateful, r.state != .none {
+          states.insert(
+            p,
+            StateTable.Entry(
+              rule: r, verdict: v, direction: p.header.direction, anyDirection: true, name: r.stateName))
+        }
+        return d
+      }
+    }
+    return Decision(verdict: .block(.drop), rule: nil)
+  }
+
+  func ipfwTagged(_ m: Match, _ tags: Set<String>) -> Bool {
+    guard let want = m.tagged else { return true }
+    return tags.contains(want) != m.taggedNegated
+  }
+}
