@@ -11,6 +11,11 @@ all: build
 
 deps:
 	@command -v $(SWIFT) >/dev/null || { echo "swift toolchain not found on PATH"; exit 1; }
+	@# libpcap (trace --pcap): in FreeBSD's base system; on Debian from libpcap-dev.
+	@if command -v apt-get >/dev/null && ! pkg-config --exists libpcap 2>/dev/null; then \
+	  echo "installing libpcap-dev"; \
+	  apt-get install -y libpcap-dev >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y libpcap-dev >/dev/null; }; \
+	fi
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)

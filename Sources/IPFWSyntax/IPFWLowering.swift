@@ -5,7 +5,13 @@ import FirewallIR
 public enum IPFWLowering {
   public static func lower(_ config: IPFWRuleset) -> Ruleset {
     var rs = Ruleset(language: .ipfw, evaluation: .firstMatch)
-    for r in config.rules where !r.disabled { rs.rules.append(lower(r)) }
+    for r in config.rules where !r.disabled {
+      var rule = lower(r)
+      if case .external("nat", let arg, _) = rule.action, let id = Int(arg), let nat = config.nats[id] {
+        rule.translation = natTranslation(nat)
+      }
+      rs.rules.append(rule)
+    }
     // The default rule closes the chain.
     rs.rules.append(
       Rule(
@@ -18,6 +24,32 @@ public enum IPFWLowering {
       rs.tables[name] = Table(name: name, entries: entries, origin: t.location)
     }
     return rs
+  }
+
+  /// The translation an in-kernel NAT instance makes of outbound packets, when its
+  /// configuration is only an address (`if`, `ip`) and modes that do not narrow what it
+  /// translates; nil otherwise (the `nat` action then stays opaque).
+  static func natTranslation(_ nat: IPFWConfig) -> [Translation] {
+    let w = nat.words
+    guard w.count >= 5, w[2] == "config" else { return [] }
+    var target: AddressTerm? = nil
+    var i = 3
+    while i < w.count {
+      switch w[i] {
+      case "if" where i + 1 < w.count:
+        target = .interface(name: w[i + 1], modifier: "0", prefix: nil)
+        i += 2
+      case "ip" where i + 1 < w.count:
+        guard let a = IPAddress.parse(Substring(w[i + 1])) else { return [] }
+        target = .network(IPNetwork(address: a, prefix: a.family.bitCount))
+        i += 2
+      case "log", "same_ports", "reset":
+        i += 1
+      default:
+        return []
+      }
+    }
+    return target.map { [Translation(kind: .nat, targets: [$0])] } ?? []
   }
 
   public static func lower(_ r: IPFWRule) -> Rule {
@@ -112,8 +144,15 @@ public enum IPFWLowering {
       m.tagged = String(o.values[0].low)
       m.taggedNegated = o.negated
     case "frag":
-      guard !o.negated, o.arguments == ["offset"] else { return false }
-      m.fragment = true
+      // `frag offset`: a fragment that is not the first.
+      guard !o.negated, o.arguments == ["offset"], m.conditions == nil else { return false }
+      var c = HeaderConditions()
+      c.bits = HeaderConditions.Property.fragmentBody
+      c.mask = HeaderConditions.Property.fragmentBody
+      m.conditions = c
+    case "dscp":
+      guard !o.negated, o.values.count == 1, o.values[0].low == o.values[0].high, m.tos == nil else { return false }
+      m.tos = UInt8(o.values[0].low << 2)
     case "keep-state", "record-state":
       state = o.keyword == "keep-state" ? .keep : .record
       stateName = String(o.arguments[0].dropFirst())

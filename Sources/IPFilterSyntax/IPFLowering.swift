@@ -75,6 +75,11 @@ public enum IPFLowering {
     }
   }
 
+  /// An interface name as a match: `*` and `-` stand for any interface.
+  static func interface(_ name: String?) -> String? {
+    name == "*" || name == "-" ? nil : name
+  }
+
   static func prefix(_ mask: IPAddress) -> Int {
     let bits = mask.family.bitCount
     var n = 0
@@ -117,7 +122,7 @@ public enum IPFLowering {
     m.sourcePort = range(f.sourcePort).map { [$0] }
     m.destinationPort = range(f.destinationPort).map { [$0] }
     m.direction = f.out ? .out : .in
-    m.interface = f.interfaces.first
+    m.interface = interface(f.interfaces.first)
     if f.tcpFlagMask != 0 {
       m.tcpFlags = TCPFlagsMatch(
         set: UInt8(truncatingIfNeeded: f.tcpFlags), mask: UInt8(truncatingIfNeeded: f.tcpFlagMask))
@@ -209,7 +214,7 @@ public enum IPFLowering {
     } else if n.proto.0 != 0 {
       m.protocols = [UInt8(clamping: n.proto.0)]
     }
-    m.interface = n.interfaces.first
+    m.interface = interface(n.interfaces.first)
     let kind: TranslationKind
     var targets: [AddressTerm]
     switch n.kind {
@@ -236,6 +241,13 @@ public enum IPFLowering {
       m.source = AddressMatch([natTerm(n.originalSource)], negated: n.notSource)
       m.destination = AddressMatch([natTerm(n.originalDestination)], negated: n.notDestination)
       targets = [natTerm(n.newSource)]
+      // `-> 0/32` is the address of the interface the rule is on.
+      if case .normal(let a, let mask) = n.newSource, a.value == 0,
+        mask.value == IPAddress.mask(family: a.family, prefix: a.family.bitCount).value,
+        let ifname = n.interfaces.first
+      {
+        targets = [.interface(name: ifname, modifier: "0", prefix: nil)]
+      }
     }
     m.sourcePort = range(n.sourceCompare).map { [$0] }
     if let d = n.destinationCompare { m.destinationPort = range(d).map { [$0] } }

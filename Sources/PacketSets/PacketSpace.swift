@@ -16,13 +16,21 @@ public struct PacketHeader: Hashable, Sendable {
   public var tcpFlags: UInt8 = 0
   public var icmpType: UInt8 = 0
   public var icmpCode: UInt8 = 0
+  /// The TOS (traffic class) byte.
+  public var tos: UInt8 = 0
+  public var fragment: Fragment = .none
+
+  /// Whether a packet is a fragment, and which: a later fragment carries no transport header.
+  public enum Fragment: UInt8, Hashable, Sendable {
+    case none, first, later
+  }
 
   public init() {}
 }
 
 /// The layout of packet headers as BDD variables, and the encoding of IR matches into sets of
 /// packets. Variable order: family, direction, interface, protocol, addresses, ports, TCP flags,
-/// ICMP type and code.
+/// ICMP type and code, TOS, fragment.
 public final class PacketSpace {
   public let manager: BDDManager
   /// Interface names the space distinguishes; every other name is index 0.
@@ -38,6 +46,10 @@ public final class PacketSpace {
   let tcpFlags: BitField
   let icmpType: BitField
   let icmpCode: BitField
+  let tos: BitField
+  /// Whether the packet is a fragment, and whether it is a later one.
+  let fragment: BitField
+  let laterFragment: BitField
   /// The headers that can occur: IPv4 addresses fit 32 bits, portless protocols have port 0,
   /// non-ICMP packets have type and code 0, non-TCP packets have no flags.
   public private(set) var wellFormed = BDD.all
@@ -66,6 +78,9 @@ public final class PacketSpace {
     tcpFlags = field(8)
     icmpType = field(8)
     icmpCode = field(8)
+    tos = field(8)
+    fragment = field(1)
+    laterFragment = field(1)
     manager = BDDManager(variableCount: offset)
     wellFormed = buildWellFormed()
   }
@@ -83,7 +98,14 @@ public final class PacketSpace {
     let types = m.or(icmp, m.and(m.equals(icmpType, 0), m.equals(icmpCode, 0)))
     let flags = m.or(m.equals(proto, 6), m.equals(tcpFlags, 0))
     let names = m.atMost(interface, UInt128(interfaces.count))
-    return m.and([addresses, ports, types, flags, names])
+    // A later fragment is a fragment and carries no transport header.
+    let later = m.equals(laterFragment, 1)
+    let bare = m.and([
+      m.equals(fragment, 1), m.equals(sourcePort, 0), m.equals(destinationPort, 0), m.equals(tcpFlags, 0),
+      m.equals(icmpType, 0), m.equals(icmpCode, 0),
+    ])
+    let fragments = m.or(m.not(later), bare)
+    return m.and([addresses, ports, types, flags, names, fragments])
   }
 
   /// The variable assignment of a header.
@@ -103,6 +125,9 @@ public final class PacketSpace {
     put(tcpFlags, UInt128(h.tcpFlags))
     put(icmpType, UInt128(h.icmpType))
     put(icmpCode, UInt128(h.icmpCode))
+    put(tos, UInt128(h.tos))
+    put(fragment, h.fragment == .none ? 0 : 1)
+    put(laterFragment, h.fragment == .later ? 1 : 0)
     return bits
   }
 
@@ -122,6 +147,9 @@ public final class PacketSpace {
     h.tcpFlags = UInt8(m.value(of: tcpFlags, in: bits))
     h.icmpType = UInt8(m.value(of: icmpType, in: bits))
     h.icmpCode = UInt8(m.value(of: icmpCode, in: bits))
+    h.tos = UInt8(m.value(of: tos, in: bits))
+    h.fragment =
+      m.value(of: laterFragment, in: bits) == 1 ? .later : m.value(of: fragment, in: bits) == 1 ? .first : .none
     return h
   }
 
@@ -170,10 +198,14 @@ public final class PacketSpace {
       return nil
     }
     parts += [src, dst]
-    // Ports select only packets that carry ports; TCP flags constrain only TCP packets.
-    if let rs = match.sourcePort { parts.append(m.and(carriesPorts, m.or(rs.map { ports($0, sourcePort) }))) }
+    // Ports select only packets that carry ports (not later fragments); TCP flags constrain only
+    // TCP packets, and no later fragment has them.
+    let notLater = m.equals(laterFragment, 0)
+    if let rs = match.sourcePort {
+      parts.append(m.and([carriesPorts, notLater, m.or(rs.map { ports($0, sourcePort) })]))
+    }
     if let rs = match.destinationPort {
-      parts.append(m.and(carriesPorts, m.or(rs.map { ports($0, destinationPort) })))
+      parts.append(m.and([carriesPorts, notLater, m.or(rs.map { ports($0, destinationPort) })]))
     }
     if let f = match.tcpFlags {
       var flags = BDD.all
@@ -181,11 +213,21 @@ public final class PacketSpace {
         let v = Int(tcpFlags.variable(lsb: bit))
         flags = m.and(flags, f.set & (1 << bit) != 0 ? m.variable(v) : m.notVariable(v))
       }
-      parts.append(m.or(m.not(m.equals(proto, 6)), flags))
+      parts.append(m.or(m.not(m.equals(proto, 6)), m.and(notLater, flags)))
+    }
+    // TOS compares the DSCP bits; ECN is ignored.
+    if let t = match.tos { parts.append(m.prefix(tos, UInt128(t), length: 6)) }
+    if match.fragment { parts.append(m.equals(fragment, 1)) }
+    if let c = match.conditions {
+      typealias P = HeaderConditions.Property
+      if c.mask & P.fragment != 0 { parts.append(m.equals(fragment, c.bits & P.fragment != 0 ? 1 : 0)) }
+      if c.mask & P.fragmentBody != 0 { parts.append(m.equals(laterFragment, c.bits & P.fragmentBody != 0 ? 1 : 0)) }
     }
     // ICMP type and code select only ICMP (or ICMPv6) packets.
-    if let ts = match.icmpType { parts.append(m.and(icmpPackets, m.or(ts.map { m.equals(icmpType, UInt128($0)) }))) }
-    if let c = match.icmpCode { parts.append(m.and(icmpPackets, m.equals(icmpCode, UInt128(c)))) }
+    if let ts = match.icmpType {
+      parts.append(m.and([icmpPackets, notLater, m.or(ts.map { m.equals(icmpType, UInt128($0)) })]))
+    }
+    if let c = match.icmpCode { parts.append(m.and([icmpPackets, notLater, m.equals(icmpCode, UInt128(c))])) }
     return m.and(parts)
   }
 
@@ -196,10 +238,11 @@ public final class PacketSpace {
     if match.user != nil { return "user" }
     if match.group != nil { return "group" }
     if match.tagged != nil { return "tagged" }
-    if match.fragment { return "fragment" }
     if match.probability != nil { return "probability" }
-    if match.tos != nil { return "tos" }
-    if match.conditions != nil { return "with" }
+    if let c = match.conditions {
+      let fragmentBits = HeaderConditions.Property.fragment | HeaderConditions.Property.fragmentBody
+      if c.mask & ~fragmentBits != 0 || c.optionMask != 0 || c.securityMask != 0 { return "with" }
+    }
     return nil
   }
 

@@ -48,6 +48,8 @@ public struct Decision: Sendable {
   /// The translation rule that matched, and what it does.
   public var translationRule: Rule?
   public var translation: AppliedTranslation?
+  /// The translation or hand-off in the words of `Outcome.effect`.
+  public var effect: String?
   /// The header after translation, when a translation applied.
   public var translatedHeader: PacketHeader?
   /// The packet was dropped before any rule as malformed.
@@ -80,12 +82,6 @@ public struct Decision: Sendable {
 extension Decision {
   /// The decision as an `Outcome`, comparable with the classes of `DecisionSets`.
   public var outcome: Outcome {
-    var effect: String? = nil
-    if let t = translationRule {
-      effect = Outcome.effect(of: t)
-    } else if let r = rule {
-      effect = Outcome.effect(of: r)
-    }
-    return Outcome(verdict: verdict, effect: effect, keepsState: (rule?.state ?? .none) != .none && !byState)
+    Outcome(verdict: verdict, effect: effect, keepsState: (rule?.state ?? .none) != .none && !byState)
   }
 }

@@ -23,12 +23,15 @@ extension DecisionSets {
     try translations(ruleset.rules, kinds: [.nat, .binat], gate: outbound, remaining: &unmapped, into: &mapped)
     for pass in result.keys where pass.verdict.isPass && pass.effect == nil {
       for (r, set) in mapped {
-        guard let passed = result[pass] else { break }
-        let hit = m.and(passed, set)
-        guard hit != .empty else { continue }
-        result[pass] = m.diff(passed, hit)
-        let key = Outcome(verdict: .pass, effect: Outcome.effect(of: r), keepsState: pass.keepsState)
-        result[key] = m.or(result[key] ?? .empty, hit)
+        for family in [AddressFamily.inet, .inet6] {
+          guard let passed = result[pass] else { break }
+          let hit = m.and([passed, set, space.family(family)])
+          guard hit != .empty else { continue }
+          result[pass] = m.diff(passed, hit)
+          let effect = Outcome.effect(of: r, family: family, environment: environment)
+          let key = Outcome(verdict: .pass, effect: effect, keepsState: pass.keepsState)
+          result[key] = m.or(result[key] ?? .empty, hit)
+        }
       }
     }
     outcomes = result
@@ -47,7 +50,7 @@ extension DecisionSets {
         for j in (i + 1)..<min(rules.count, i + 1 + max(0, n)) { skipped[j] = m.or(skipped[j] ?? .empty, live) }
         continue
       case .pass, .block:
-        assign(live, to: try outcome(r))
+        try decide(live, by: r)
         matched = m.or(matched, live)
       case .match where r.head != nil:
         // A group-map call: only the group's rules decide.

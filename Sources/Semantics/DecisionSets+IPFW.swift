@@ -56,8 +56,15 @@ extension DecisionSets {
         }
       case .translate:
         flow = here
+      case .external("nat", _, true) where !r.translation.isEmpty:
+        // An in-kernel NAT instance translates outbound packets; inbound first packets pass
+        // untranslated (no session yet). With one_pass (the default) both leave the ruleset.
+        let outbound = m.and(hit, space.direction(.out))
+        try decide(outbound, by: r)
+        assign(m.diff(hit, outbound), to: Outcome(verdict: .pass))
+        flow = miss
       default:
-        assign(hit, to: try outcome(r))
+        try decide(hit, by: r)
         flow = miss
       }
       i += 1

@@ -29,7 +29,7 @@ extension DecisionSets {
       if live == .empty { continue }
       switch r.action {
       case .pass, .block:
-        assign(live, to: try outcome(r))
+        try decide(live, by: r)
         matched = m.or(matched, live)
         if r.quick { stopped = m.or(stopped, live) }
       case .match:

@@ -23,13 +23,19 @@ public struct Outcome: Hashable, Sendable, CustomStringConvertible {
   /// The outcome without its state: what `diff` compares first.
   public var stateless: Outcome { Outcome(verdict: verdict, effect: effect) }
 
-  /// The effect words of a rule: its translation, or its hand-off action.
-  public static func effect(of rule: Rule) -> String? {
+  /// The effect words of a rule for packets of one family: its translation (to the one address
+  /// it maps to, when it is one), or its hand-off action.
+  public static func effect(of rule: Rule, family: AddressFamily, environment: AddressEnvironment) -> String? {
+    if let t = rule.translation.first {
+      let target =
+        t.singleTarget(family: family, environment: environment).map { "\($0)" }
+        ?? t.targets.map(describe).joined(separator: ", ")
+      var s = "\(t.kind.rawValue) to \(target)"
+      if let p = t.portLow { s += " port \(p)" + (t.portHigh.map { ":\($0)" } ?? "") }
+      return s
+    }
     if case .external(let keyword, let argument, true) = rule.action { return "\(keyword) \(argument)" }
-    guard let t = rule.translation.first else { return nil }
-    var s = "\(t.kind.rawValue) to " + t.targets.map(describe).joined(separator: ", ")
-    if let p = t.portLow { s += " port \(p)" + (t.portHigh.map { ":\($0)" } ?? "") }
-    return s
+    return nil
   }
 
   /// An address term as the effect words spell it.
@@ -93,12 +99,21 @@ public final class DecisionSets {
     return b
   }
 
-  /// The outcome a deciding rule gives.
-  func outcome(_ r: Rule) throws(UnmodeledRule) -> Outcome {
+  /// The outcome a deciding rule gives packets of one family.
+  func outcome(_ r: Rule, family: AddressFamily) throws(UnmodeledRule) -> Outcome {
     guard let v = Evaluator.verdict(r.action) else {
       throw UnmodeledRule(rule: r, reason: "the rule's action does not decide")
     }
-    return Outcome(verdict: v, effect: Outcome.effect(of: r), keepsState: r.state != .none)
+    return Outcome(
+      verdict: v, effect: Outcome.effect(of: r, family: family, environment: environment), keepsState: r.state != .none)
+  }
+
+  /// Gives the packets `set` the outcome of the deciding rule `r`, family by family.
+  func decide(_ set: BDD, by r: Rule) throws(UnmodeledRule) {
+    for family in [AddressFamily.inet, .inet6] {
+      let part = m.and(set, space.family(family))
+      if part != .empty { assign(part, to: try outcome(r, family: family)) }
+    }
   }
 
   /// Moves `set` into the class `o`, out of every other class (a later rule overriding an
@@ -148,10 +163,8 @@ public final class DecisionSets {
     var destinationPort: UInt16?
   }
 
-  func rewrite(_ r: Rule, inbound: Bool) throws(UnmodeledRule) -> Rewrite {
-    guard let t = r.translation.first, t.targets.count == 1, case .network(let n) = t.targets[0],
-      n.prefix == n.family.bitCount, !(n.family == .inet && n.address.value == 0)
-    else {
+  func rewrite(_ r: Rule, inbound: Bool, family: AddressFamily) throws(UnmodeledRule) -> Rewrite {
+    guard let t = r.translation.first, let target = t.singleTarget(family: family, environment: environment) else {
       throw UnmodeledRule(
         rule: r, reason: "the translation's new address depends on the packet or on run time (a pool or an interface)")
     }
@@ -159,10 +172,10 @@ public final class DecisionSets {
     let destinationSide = t.kind == .rdr || (t.kind == .binat && inbound)
     let port = t.portHigh == nil || t.kind == .rdr ? t.portLow : nil
     if destinationSide {
-      w.destination = n.address.value
+      w.destination = target.value
       w.destinationPort = port
     } else {
-      w.source = n.address.value
+      w.source = target.value
       w.sourcePort = port
     }
     return w
@@ -177,17 +190,21 @@ public final class DecisionSets {
     var out: [Outcome: BDD] = [:]
     for (r, set) in translated {
       untouched = m.diff(untouched, set)
-      let effect = Outcome.effect(of: r)
-      for (part, isInbound) in [(m.and(set, inbound), true), (m.diff(set, inbound), false)] where part != .empty {
-        let w = try rewrite(r, inbound: isInbound)
-        for (o, f) in filter {
-          let seen = space.rewritten(
-            f, source: w.source, sourcePort: w.sourcePort, destination: w.destination,
-            destinationPort: w.destinationPort)
-          let hit = m.and(part, seen)
-          guard hit != .empty else { continue }
-          let key = Outcome(verdict: o.verdict, effect: o.effect ?? effect, keepsState: o.keepsState)
-          out[key] = m.or(out[key] ?? .empty, hit)
+      for family in [AddressFamily.inet, .inet6] {
+        let effect = Outcome.effect(of: r, family: family, environment: environment)
+        let ofFamily = m.and(set, space.family(family))
+        for (part, isInbound) in [(m.and(ofFamily, inbound), true), (m.diff(ofFamily, inbound), false)]
+        where part != .empty {
+          let w = try rewrite(r, inbound: isInbound, family: family)
+          for (o, f) in filter {
+            let seen = space.rewritten(
+              f, source: w.source, sourcePort: w.sourcePort, destination: w.destination,
+              destinationPort: w.destinationPort)
+            let hit = m.and(part, seen)
+            guard hit != .empty else { continue }
+            let key = Outcome(verdict: o.verdict, effect: o.effect ?? effect, keepsState: o.keepsState)
+            out[key] = m.or(out[key] ?? .empty, hit)
+          }
         }
       }
     }

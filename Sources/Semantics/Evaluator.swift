@@ -22,14 +22,12 @@ public final class Evaluator {
   /// decision from the rules.
   struct MemoKey: Hashable {
     var header: PacketHeader
-    var tos: UInt8
     var properties: UInt8
     var ipOptions: UInt32
     var securityClass: UInt32
 
     init(_ p: Packet) {
       header = p.header
-      tos = p.tos
       var b: UInt8 = 0
       for (i, f) in [p.moreFragments, p.isLaterFragment, p.short, p.multicast, p.broadcast, p.fragmentOffset < 24]
         .enumerated() where f
@@ -107,11 +105,9 @@ public final class Evaluator {
     var applied = AppliedTranslation(kind: t.kind)
     let rewritesDestination = t.kind == .rdr || (t.kind == .binat && p.header.direction == .in)
     let original = rewritesDestination ? p.destination : p.source
-    var target: IPAddress? = nil
-    if t.targets.count == 1 {
+    var target = t.singleTarget(family: p.header.family, environment: reader.environment)
+    if target == nil, t.targets.count == 1 {
       switch t.targets[0] {
-      case .network(let n) where n.prefix == n.family.bitCount:
-        target = n.address
       case .network(let n) where t.kind == .binat || t.pool == "bitmask":
         // Keep the host bits of the original address.
         let hostMask = ~IPAddress.mask(family: n.family, prefix: n.prefix).value
@@ -158,6 +154,7 @@ public final class Evaluator {
     d.translationRule = rule
     d.translation = applied
     d.translatedHeader = q.header
+    d.effect = Outcome.effect(of: rule, family: p.header.family, environment: reader.environment)
     return q
   }
 
@@ -180,7 +177,7 @@ public final class Evaluator {
       p,
       StateTable.Entry(
         rule: rule, verdict: d.verdict, direction: p.header.direction, anyDirection: anyDirection,
-        translation: d.translation, translationRule: d.translationRule, name: rule.stateName))
+        translation: d.translation, translationRule: d.translationRule, effect: d.effect, name: rule.stateName))
     guard created else { return false }
     usage.states += 1
     usage.perSource[source, default: 0] += 1
@@ -218,6 +215,7 @@ public final class Evaluator {
     d.byState = true
     d.translation = state.translation
     d.translationRule = state.translationRule
+    d.effect = state.effect
     return d
   }
 

@@ -60,7 +60,13 @@ extension Evaluator {
         }
         var d = Decision(verdict: v, rule: r)
         if case .external(let keyword, let argument, _) = r.action {
-          d.notes.append("\(keyword) \(argument): the packet leaves the ruleset (taken as passed)")
+          if keyword == "nat", !r.translation.isEmpty {
+            // Outbound packets are translated; inbound first packets have no session yet.
+            if p.header.direction == .out { _ = translate(r, p, into: &d) }
+          } else {
+            d.effect = "\(keyword) \(argument)"
+            d.notes.append("\(keyword) \(argument): the packet leaves the ruleset (taken as passed)")
+          }
         }
         if stateful, r.state != .none {
           states.insert(

@@ -29,7 +29,7 @@ public final class MatchReader {
     }
     if let ts = m.icmpType, !p.isICMP || p.isLaterFragment || !ts.contains(h.icmpType) { return false }
     if let c = m.icmpCode, !p.isICMP || c != h.icmpCode { return false }
-    if let t = m.tos, t != p.tos { return false }
+    if let t = m.tos, t & 0xFC != p.tos & 0xFC { return false }
     if m.fragment && !p.isFragment { return false }
     if let c = m.conditions, !conditions(c, p) { return false }
     return true

@@ -6,15 +6,19 @@ import PacketSets
 public struct Packet: Hashable, Sendable {
   public var header: PacketHeader
   public var ttl: UInt8 = 63
-  public var tos: UInt8 = 0
+  /// The TOS (IPv4) or traffic class (IPv6) byte.
+  public var tos: UInt8 {
+    get { header.tos }
+    set { header.tos = newValue }
+  }
   public var identification: UInt16 = 0
   /// Total length of the IP packet in bytes.
   public var length: Int = 0
   /// Length of the IP header (with options, or IPv6 extension headers) in bytes.
   public var headerLength: Int = 20
   /// Fragment offset in bytes; 0 for the first fragment and unfragmented packets.
-  public var fragmentOffset: Int = 0
-  public var moreFragments = false
+  public var fragmentOffset: Int = 0 { didSet { updateFragment() } }
+  public var moreFragments = false { didSet { updateFragment() } }
   public var dontFragment = false
   /// IPv4 options present, one bit per option in ipfilter's numbering.
   public var ipOptions: UInt32 = 0
@@ -45,9 +49,13 @@ public struct Packet: Hashable, Sendable {
 
   public init(header: PacketHeader = PacketHeader()) { self.header = header }
 
-  public var isFragment: Bool { fragmentOffset != 0 || moreFragments }
+  public var isFragment: Bool { header.fragment != .none }
   /// A fragment that is not the first: it carries no transport header.
-  public var isLaterFragment: Bool { fragmentOffset != 0 }
+  public var isLaterFragment: Bool { header.fragment == .later }
+
+  mutating func updateFragment() {
+    header.fragment = fragmentOffset != 0 ? .later : moreFragments ? .first : .none
+  }
 
   /// The source address as an `IPAddress`.
   public var source: IPAddress { IPAddress(family: header.family, value: header.source) }

@@ -66,6 +66,11 @@ extension Packet {
   /// A packet with these header fields and plausible lengths, for the evaluator.
   public init(example h: PacketHeader) {
     self.init(header: h)
+    switch h.fragment {
+    case .none: break
+    case .first: moreFragments = true
+    case .later: fragmentOffset = 8
+    }
     headerLength = h.family == .inet ? 20 : 40
     let transport: Int
     switch h.proto {

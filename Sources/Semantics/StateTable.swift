@@ -23,6 +23,7 @@ struct StateTable {
     var anyDirection: Bool
     var translation: AppliedTranslation?
     var translationRule: Rule?
+    var effect: String? = nil
     var name: String?
   }
 

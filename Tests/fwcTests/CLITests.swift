@@ -3,44 +3,14 @@ import XCTest
 
 /// End-to-end tests of the `fwc` binary.
 final class CLITests: XCTestCase {
-  var fwc: URL {
-    // The test bundle sits beside the built products.
-    var dir = Bundle(for: CLITests.self).bundleURL
-    while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("fwc").path), dir.path != "/" {
-      dir.deleteLastPathComponent()
-    }
-    return dir.appendingPathComponent("fwc")
-  }
-
-  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  let root = packageRoot
 
   func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil) throws -> (code: Int32, out: String, err: String) {
-    let p = Process()
-    p.executableURL = fwc
-    p.arguments = args
-    if let cwd { p.currentDirectoryURL = cwd }
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    let inPipe = Pipe()
-    p.standardInput = inPipe
-    try p.run()
-    if let s = stdin { inPipe.fileHandleForWriting.write(Data(s.utf8)) }
-    try inPipe.fileHandleForWriting.close()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    try runFwc(args, stdin: stdin, cwd: cwd)
   }
 
   func tempFile(_ text: String, name: String = "rules.conf") throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwc-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let url = dir.appendingPathComponent(name)
-    try text.write(to: url, atomically: true, encoding: .utf8)
-    return url
+    try makeTempFile(text, name: name)
   }
 
   func testPrintsTheBundledExample() throws {
