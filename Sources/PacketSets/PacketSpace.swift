@@ -208,7 +208,8 @@ public final class PacketSpace {
       parts.append(m.and([carriesPorts, notLater, m.or(rs.map { ports($0, destinationPort) })]))
     }
     if let f = match.tcpFlags {
-      var flags = BDD.all
+      // Flags outside the mask can never be found set: such a match selects no TCP packet.
+      var flags = f.set & ~f.mask != 0 ? BDD.empty : BDD.all
       for bit in 0..<8 where f.mask & (1 << bit) != 0 {
         let v = Int(tcpFlags.variable(lsb: bit))
         flags = m.and(flags, f.set & (1 << bit) != 0 ? m.variable(v) : m.notVariable(v))

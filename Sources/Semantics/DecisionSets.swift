@@ -181,6 +181,15 @@ public final class DecisionSets {
     return w
   }
 
+  /// Whether some filter rule matches on the destination (or source) address or port.
+  func filterReads(destination: Bool) -> Bool {
+    (ruleset.rules + ruleset.subrulesets.values.flatMap { $0 }).contains { r in
+      guard r.phase == .filter else { return false }
+      let m = r.match
+      return destination ? !m.destination.isAny || m.destinationPort != nil : !m.source.isAny || m.sourcePort != nil
+    }
+  }
+
   /// Composes translation with filtering: packets in `translated` sets see the filter's outcome
   /// of their rewritten form, the rest that of themselves; `filter` maps outcomes to sets over
   /// the untranslated space.
@@ -195,7 +204,13 @@ public final class DecisionSets {
         let ofFamily = m.and(set, space.family(family))
         for (part, isInbound) in [(m.and(ofFamily, inbound), true), (m.diff(ofFamily, inbound), false)]
         where part != .empty {
-          let w = try rewrite(r, inbound: isInbound, family: family)
+          // When no filter outcome depends on the rewritten fields, the new address (even one
+          // chosen at run time from a pool) cannot change the outcome.
+          let t = r.translation[0]
+          let destinationSide = t.kind == .rdr || (t.kind == .binat && isInbound)
+          let w =
+            filterReads(destination: destinationSide)
+            ? try rewrite(r, inbound: isInbound, family: family) : Rewrite()
           for (o, f) in filter {
             let seen = space.rewritten(
               f, source: w.source, sourcePort: w.sourcePort, destination: w.destination,
