@@ -19,48 +19,99 @@ public struct BDD: Hashable, Sendable {
 /// Owns the nodes of a family of BDDs over `variableCount` ordered variables (variable 0 is
 /// tested first).
 public final class BDDManager {
-  struct Node: Hashable {
+  struct Node {
     var variable: Int32
     var low: Int32
     var high: Int32
   }
 
-  struct Triple: Hashable {
-    var f: Int32
-    var g: Int32
-    var h: Int32
-  }
-
   public let variableCount: Int
   /// Node 0 is the empty set, node 1 the full set; both test a variable past the last.
   private(set) var nodes: [Node]
-  private var unique: [Node: Int32] = [:]
-  private var cache: [Triple: Int32] = [:]
+  /// The unique table: open addressing over nodes, keyed by (variable, low, high) held in the
+  /// slot itself (node 0 marks an empty slot), so that each node exists once.
+  private var unique: [UniqueSlot]
+  private var uniqueMask: Int
+
+  struct UniqueSlot {
+    var id: Int32 = 0
+    var variable: Int32 = 0
+    var low: Int32 = 0
+    var high: Int32 = 0
+  }
+  /// The computed table of `ite`: direct-mapped and lossy, as in most BDD packages.
+  private var cache: [CacheEntry]
+  private var cacheMask: Int
+
+  struct CacheEntry {
+    var f: Int32 = -1
+    var g: Int32 = 0
+    var h: Int32 = 0
+    var result: Int32 = 0
+  }
 
   public init(variableCount: Int) {
     precondition(variableCount > 0 && variableCount < Int(Int32.max))
     self.variableCount = variableCount
     let terminal = Int32(variableCount)
     nodes = [Node(variable: terminal, low: 0, high: 0), Node(variable: terminal, low: 1, high: 1)]
+    nodes.reserveCapacity(1 << 12)
+    unique = [UniqueSlot](repeating: UniqueSlot(), count: 1 << 12)
+    uniqueMask = (1 << 12) - 1
+    cache = [CacheEntry](repeating: CacheEntry(), count: 1 << 14)
+    cacheMask = (1 << 14) - 1
   }
 
   /// The number of nodes allocated, constants included.
   public var nodeCount: Int { nodes.count }
 
   /// Forgets the operation cache (the nodes stay valid).
-  public func clearCache() { cache.removeAll(keepingCapacity: true) }
+  public func clearCache() {
+    for i in cache.indices { cache[i] = CacheEntry() }
+  }
+
+  @inline(__always)
+  static func hash(_ a: Int32, _ b: Int32, _ c: Int32) -> Int {
+    var x = UInt64(UInt32(bitPattern: a)) &* 0x9E37_79B9_7F4A_7C15
+    x ^= UInt64(UInt32(bitPattern: b)) &* 0xC2B2_AE3D_27D4_EB4F
+    x ^= UInt64(UInt32(bitPattern: c)) &* 0x1656_67B1_9E37_79F9
+    return Int(truncatingIfNeeded: x ^ (x >> 29))
+  }
 
   // MARK: Building
 
   /// The node testing `variable` with the given branches, shared if it exists.
   func make(_ variable: Int32, low: Int32, high: Int32) -> Int32 {
     if low == high { return low }
-    let key = Node(variable: variable, low: low, high: high)
-    if let id = unique[key] { return id }
+    var slot = Self.hash(variable, low, high) & uniqueMask
+    while true {
+      let e = unique[slot]
+      if e.id == 0 { break }
+      if e.variable == variable && e.low == low && e.high == high { return e.id }
+      slot = (slot + 1) & uniqueMask
+    }
     let id = Int32(nodes.count)
-    nodes.append(key)
-    unique[key] = id
+    nodes.append(Node(variable: variable, low: low, high: high))
+    unique[slot] = UniqueSlot(id: id, variable: variable, low: low, high: high)
+    if nodes.count * 2 > unique.count { growTables() }
     return id
+  }
+
+  /// Doubles the unique table (rehashing every node) and lets the computed table follow.
+  private func growTables() {
+    let size = unique.count * 2
+    unique = [UniqueSlot](repeating: UniqueSlot(), count: size)
+    uniqueMask = size - 1
+    for id in 2..<nodes.count {
+      let n = nodes[id]
+      var slot = Self.hash(n.variable, n.low, n.high) & uniqueMask
+      while unique[slot].id != 0 { slot = (slot + 1) & uniqueMask }
+      unique[slot] = UniqueSlot(id: Int32(id), variable: n.variable, low: n.low, high: n.high)
+    }
+    if cache.count < size && cache.count < 1 << 22 {
+      cache = [CacheEntry](repeating: CacheEntry(), count: cache.count * 2)
+      cacheMask = cache.count - 1
+    }
   }
 
   /// The set of vectors whose bit `index` is 1.
@@ -80,14 +131,17 @@ public final class BDDManager {
   /// If `f` then `g` else `h`: (f ∧ g) ∨ (¬f ∧ h).
   public func ite(_ f: BDD, _ g: BDD, _ h: BDD) -> BDD { BDD(ite(f.id, g.id, h.id)) }
 
-  func ite(_ f: Int32, _ g: Int32, _ h: Int32) -> Int32 {
-    // Terminal cases.
-    if f == 1 { return g }
-    if f == 0 { return h }
+  func ite(_ f: Int32, _ g0: Int32, _ h0: Int32) -> Int32 {
+    // Terminal cases, after ite(f, f, h) = ite(f, 1, h) and ite(f, g, f) = ite(f, g, 0).
+    if f == 1 { return g0 }
+    if f == 0 { return h0 }
+    let g = g0 == f ? 1 : g0
+    let h = h0 == f ? 0 : h0
     if g == h { return g }
     if g == 1 && h == 0 { return f }
-    let key = Triple(f: f, g: g, h: h)
-    if let r = cache[key] { return r }
+    let slot = Self.hash(f, g, h) & cacheMask
+    let e = cache[slot]
+    if e.f == f && e.g == g && e.h == h { return e.result }
     let v = min(nodes[Int(f)].variable, nodes[Int(g)].variable, nodes[Int(h)].variable)
     let (f0, f1) = cofactors(f, v)
     let (g0, g1) = cofactors(g, v)
@@ -95,7 +149,7 @@ public final class BDDManager {
     let low = ite(f0, g0, h0)
     let high = ite(f1, g1, h1)
     let r = make(v, low: low, high: high)
-    cache[key] = r
+    cache[Self.hash(f, g, h) & cacheMask] = CacheEntry(f: f, g: g, h: h, result: r)
     return r
   }
 
@@ -105,8 +159,9 @@ public final class BDDManager {
     return node.variable == v ? (node.low, node.high) : (n, n)
   }
 
-  public func and(_ a: BDD, _ b: BDD) -> BDD { ite(a, b, .empty) }
-  public func or(_ a: BDD, _ b: BDD) -> BDD { ite(a, .all, b) }
+  // Commutative operations put the smaller node first, so that the cache sees one form.
+  public func and(_ a: BDD, _ b: BDD) -> BDD { a.id <= b.id ? ite(a, b, .empty) : ite(b, a, .empty) }
+  public func or(_ a: BDD, _ b: BDD) -> BDD { a.id <= b.id ? ite(a, .all, b) : ite(b, .all, a) }
   public func not(_ a: BDD) -> BDD { ite(a, .empty, .all) }
   /// The vectors in `a` and not in `b`.
   public func diff(_ a: BDD, _ b: BDD) -> BDD { ite(b, .empty, a) }

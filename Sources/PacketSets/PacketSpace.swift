@@ -29,8 +29,10 @@ public struct PacketHeader: Hashable, Sendable {
 }
 
 /// The layout of packet headers as BDD variables, and the encoding of IR matches into sets of
-/// packets. Variable order: family, direction, interface, protocol, addresses, ports, TCP flags,
-/// ICMP type and code, TOS, fragment.
+/// packets. Variable order: family, direction, interface, protocol, IPv4 addresses, ports, TCP
+/// flags, ICMP type and code, TOS, fragment, IPv6 addresses. IPv4 and IPv6 addresses are
+/// separate fields (the other family's are zero), so that an IPv4 prefix costs only its own bits
+/// and the zero IPv6 fields of IPv4 packets are one shared chain at the bottom.
 public final class PacketSpace {
   public let manager: BDDManager
   /// Interface names the space distinguishes; every other name is index 0.
@@ -39,8 +41,10 @@ public final class PacketSpace {
   let direction: BitField
   let interface: BitField
   let proto: BitField
-  let source: BitField
-  let destination: BitField
+  let source4: BitField
+  let destination4: BitField
+  let source6: BitField
+  let destination6: BitField
   let sourcePort: BitField
   let destinationPort: BitField
   let tcpFlags: BitField
@@ -71,8 +75,8 @@ public final class PacketSpace {
     while (1 << bits) <= interfaces.count { bits += 1 }
     interface = field(bits)
     proto = field(8)
-    source = field(128)
-    destination = field(128)
+    source4 = field(32)
+    destination4 = field(32)
     sourcePort = field(16)
     destinationPort = field(16)
     tcpFlags = field(8)
@@ -81,6 +85,8 @@ public final class PacketSpace {
     tos = field(8)
     fragment = field(1)
     laterFragment = field(1)
+    source6 = field(128)
+    destination6 = field(128)
     manager = BDDManager(variableCount: offset)
     wellFormed = buildWellFormed()
   }
@@ -88,8 +94,9 @@ public final class PacketSpace {
   func buildWellFormed() -> BDD {
     let m = manager
     let v4 = m.equals(family, 0)
-    let v4Addresses = m.and(m.atMost(source, 0xFFFF_FFFF), m.atMost(destination, 0xFFFF_FFFF))
-    let addresses = m.or(m.not(v4), v4Addresses)
+    let v4Addresses = m.and(m.equals(source6, 0), m.equals(destination6, 0))
+    let v6Addresses = m.and(m.equals(source4, 0), m.equals(destination4, 0))
+    let addresses = m.ite(v4, v4Addresses, v6Addresses)
     let ported = m.or([m.equals(proto, 6), m.equals(proto, 17), m.equals(proto, 132)])
     carriesPorts = ported
     let ports = m.or(ported, m.and(m.equals(sourcePort, 0), m.equals(destinationPort, 0)))
@@ -118,8 +125,11 @@ public final class PacketSpace {
     put(direction, h.direction == .in ? 0 : 1)
     put(interface, UInt128(h.interface.flatMap { interfaces.firstIndex(of: $0).map { $0 + 1 } } ?? 0))
     put(proto, UInt128(h.proto))
-    put(source, h.source)
-    put(destination, h.destination)
+    let v4 = h.family == .inet
+    put(source4, v4 ? h.source & 0xFFFF_FFFF : 0)
+    put(destination4, v4 ? h.destination & 0xFFFF_FFFF : 0)
+    put(source6, v4 ? 0 : h.source)
+    put(destination6, v4 ? 0 : h.destination)
     put(sourcePort, UInt128(h.sourcePort))
     put(destinationPort, UInt128(h.destinationPort))
     put(tcpFlags, UInt128(h.tcpFlags))
@@ -140,8 +150,9 @@ public final class PacketSpace {
     let index = Int(m.value(of: interface, in: bits))
     h.interface = index > 0 && index <= interfaces.count ? interfaces[index - 1] : nil
     h.proto = UInt8(m.value(of: proto, in: bits))
-    h.source = m.value(of: source, in: bits)
-    h.destination = m.value(of: destination, in: bits)
+    let v4 = h.family == .inet
+    h.source = m.value(of: v4 ? source4 : source6, in: bits)
+    h.destination = m.value(of: v4 ? destination4 : destination6, in: bits)
     h.sourcePort = UInt16(m.value(of: sourcePort, in: bits))
     h.destinationPort = UInt16(m.value(of: destinationPort, in: bits))
     h.tcpFlags = UInt8(m.value(of: tcpFlags, in: bits))
@@ -156,31 +167,32 @@ public final class PacketSpace {
   /// The packets whose rewritten form is in `set`: `set` seen through a translation that sets
   /// the given fields (nil fields are kept).
   public func rewritten(
-    _ set: BDD, source: UInt128? = nil, sourcePort: UInt16? = nil, destination: UInt128? = nil,
+    _ set: BDD, family: AddressFamily, source: UInt128? = nil, sourcePort: UInt16? = nil, destination: UInt128? = nil,
     destinationPort: UInt16? = nil
   ) -> BDD {
     var a: [Int32: Bool] = [:]
-    if let v = source { a.merge(manager.assignment(self.source, v)) { $1 } }
+    if let v = source { a.merge(manager.assignment(addressField(family, source: true), v)) { $1 } }
     if let v = sourcePort { a.merge(manager.assignment(self.sourcePort, UInt128(v))) { $1 } }
-    if let v = destination { a.merge(manager.assignment(self.destination, v)) { $1 } }
+    if let v = destination { a.merge(manager.assignment(addressField(family, source: false), v)) { $1 } }
     if let v = destinationPort { a.merge(manager.assignment(self.destinationPort, UInt128(v))) { $1 } }
     return manager.restrict(set, a)
   }
 
-  /// The packets of one address family.
-  public func family(_ f: AddressFamily) -> BDD { manager.and(wellFormed, manager.equals(family, f == .inet ? 0 : 1)) }
+  /// The packets of one address family (intersect with `wellFormed` for those that can occur).
+  public func family(_ f: AddressFamily) -> BDD { manager.equals(family, f == .inet ? 0 : 1) }
 
-  /// The packets of one direction.
-  public func direction(_ d: Direction) -> BDD { manager.and(wellFormed, manager.equals(direction, d == .in ? 0 : 1)) }
+  /// The packets of one direction (intersect with `wellFormed` for those that can occur).
+  public func direction(_ d: Direction) -> BDD { manager.equals(direction, d == .in ? 0 : 1) }
 
   // MARK: Encoding matches
 
-  /// The well-formed packets a match selects, or nil when the match uses something packet sets
+  /// The packets a match selects (intersect with `wellFormed` for the headers that can occur),
+  /// or nil when the match uses something packet sets
   /// do not model (users, tags, fragments, opaque fields, tables or interfaces whose contents the
   /// environment does not know …).
   public func encode(_ match: Match, environment: AddressEnvironment = AddressEnvironment()) -> BDD? {
     let m = manager
-    var parts: [BDD] = [wellFormed]
+    var parts: [BDD] = []
     if unmodeled(match) != nil { return nil }
     if let f = match.family { parts.append(m.equals(family, f == .inet ? 0 : 1)) }
     if let d = match.direction { parts.append(m.equals(direction, d == .in ? 0 : 1)) }
@@ -192,8 +204,8 @@ public final class PacketSpace {
       parts.append(match.interfaceNegated ? m.not(named) : named)
     }
     if let ps = match.protocols { parts.append(m.or(ps.map { m.equals(proto, UInt128($0)) })) }
-    guard let src = address(match.source, source, environment),
-      let dst = address(match.destination, destination, environment)
+    guard let src = address(match.source, source: true, environment),
+      let dst = address(match.destination, source: false, environment)
     else {
       return nil
     }
@@ -247,13 +259,18 @@ public final class PacketSpace {
     return nil
   }
 
-  func network(_ n: IPNetwork, _ field: BitField) -> BDD {
-    let m = manager
-    let v4 = n.family == .inet
-    return m.and(m.equals(family, v4 ? 0 : 1), m.prefix(field, n.address.value, length: (v4 ? 96 : 0) + n.prefix))
+  /// The address field of a family, source or destination.
+  func addressField(_ family: AddressFamily, source: Bool) -> BitField {
+    family == .inet ? (source ? source4 : destination4) : (source ? source6 : destination6)
   }
 
-  func address(_ a: AddressMatch, _ field: BitField, _ environment: AddressEnvironment) -> BDD? {
+  func network(_ n: IPNetwork, source: Bool) -> BDD {
+    let m = manager
+    let field = addressField(n.family, source: source)
+    return m.and(m.equals(family, n.family == .inet ? 0 : 1), m.prefix(field, n.address.value, length: n.prefix))
+  }
+
+  func address(_ a: AddressMatch, source: Bool, _ environment: AddressEnvironment) -> BDD? {
     let m = manager
     var set = BDD.empty
     for term in a.terms {
@@ -261,13 +278,13 @@ public final class PacketSpace {
       case .any:
         set = .all
       case .network(let n):
-        set = m.or(set, network(n, field))
+        set = m.or(set, network(n, source: source))
       case .table(let name):
         // Longest-prefix match: entries from least to most specific, each overriding the last.
         guard let entries = environment.entries(ofTable: name) else { return nil }
         var t = BDD.empty
         for e in entries {
-          let n = network(e.network, field)
+          let n = network(e.network, source: source)
           t = e.included ? m.or(t, n) : m.diff(t, n)
         }
         set = m.or(set, t)
@@ -275,17 +292,17 @@ public final class PacketSpace {
         guard let nets = environment.networks(ofInterface: name, modifier: modifier, prefix: prefix) else {
           return nil
         }
-        for n in nets { set = m.or(set, network(n, field)) }
+        for n in nets { set = m.or(set, network(n, source: source)) }
       case .range(let lo, let hi):
+        let field = addressField(lo.family, source: source)
         set = m.or(set, m.and(m.equals(family, lo.family == .inet ? 0 : 1), m.range(field, lo.value, hi.value)))
       case .masked(let addr, let mask):
+        let field = addressField(addr.family, source: source)
         var s = m.equals(family, addr.family == .inet ? 0 : 1)
-        let width = addr.family == .inet ? 32 : 128
-        for k in 0..<width where (mask.value >> UInt128(k)) & 1 == 1 {
+        for k in 0..<field.width where (mask.value >> UInt128(k)) & 1 == 1 {
           let v = Int(field.variable(lsb: k))
           s = m.and(s, (addr.value >> UInt128(k)) & 1 == 1 ? m.variable(v) : m.notVariable(v))
         }
-        if width == 32 { s = m.and(s, m.atMost(field, 0xFFFF_FFFF)) }
         set = m.or(set, s)
       default:
         return nil

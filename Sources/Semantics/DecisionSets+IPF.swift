@@ -8,13 +8,15 @@ extension DecisionSets {
   func computeIPF() throws(UnmodeledRule) {
     let inbound = space.direction(.in)
     let outbound = space.direction(.out)
-    var remaining = space.wellFormed
+    var remaining = BDD.all
     var redirected: [(Rule, BDD)] = []
     try translations(ruleset.rules, kinds: [.rdr, .binat], gate: inbound, remaining: &remaining, into: &redirected)
 
-    outcomes = [Outcome(verdict: .pass): space.wellFormed]
-    var stopped = BDD.empty
-    _ = try filterIPF(ruleset.rules, gate: space.wellFormed, stopped: &stopped)
+    if try !overlayLastMatch() {
+      outcomes = [Outcome(verdict: .pass): .all]
+      var stopped = BDD.empty
+      _ = try filterIPF(ruleset.rules, gate: .all, stopped: &stopped)
+    }
     var result = try compose(filter: outcomes, translated: redirected, inbound: inbound)
 
     // Outbound packets that pass are mapped after filtering.

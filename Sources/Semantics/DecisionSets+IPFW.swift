@@ -6,8 +6,9 @@ import PacketSets
 /// packets between rules.
 extension DecisionSets {
   func computeIPFW() throws(UnmodeledRule) {
+    if try overlayFirstMatch() { return }
     outcomes = [:]
-    let left = try runIPFW(from: 0, input: space.wellFormed, depth: 0)
+    let left = try runIPFW(from: 0, input: .all, depth: 0)
     // Packets that run off the end (no default rule) are denied, as the kernel does.
     assign(left.fellOff, to: Outcome(verdict: .block(.drop)))
   }

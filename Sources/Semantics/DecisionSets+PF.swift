@@ -6,16 +6,18 @@ import PacketSets
 extension DecisionSets {
   func computePF() throws(UnmodeledRule) {
     let inbound = space.direction(.in)
-    var remaining = space.wellFormed
+    var remaining = BDD.all
     var translated: [(Rule, BDD)] = []
     try translations(ruleset.rules, kinds: [.binat], gate: .all, remaining: &remaining, into: &translated)
     try translations(ruleset.rules, kinds: [.rdr], gate: inbound, remaining: &remaining, into: &translated)
     try translations(
       ruleset.rules, kinds: [.nat], gate: space.direction(.out), remaining: &remaining, into: &translated)
 
-    outcomes = [Outcome(verdict: .pass): space.wellFormed]
-    var stopped = BDD.empty
-    _ = try filterPF(ruleset.rules, gate: space.wellFormed, stopped: &stopped)
+    if try !overlayLastMatch() {
+      outcomes = [Outcome(verdict: .pass): .all]
+      var stopped = BDD.empty
+      _ = try filterPF(ruleset.rules, gate: .all, stopped: &stopped)
+    }
     let filter = outcomes
     outcomes = try compose(filter: filter, translated: translated, inbound: inbound)
   }

@@ -72,16 +72,26 @@ public final class DecisionSets {
   public internal(set) var outcomes: [Outcome: BDD] = [:]
   var cache: [Match: BDD] = [:]
 
-  public init(ruleset: Ruleset, space: PacketSpace, environment: AddressEnvironment) throws(UnmodeledRule) {
+  /// Whether rulesets without jumps may use the overlay fast path (off: always the general walk,
+  /// which tests compare it with).
+  let overlays: Bool
+
+  public init(
+    ruleset: Ruleset, space: PacketSpace, environment: AddressEnvironment, overlays: Bool = true
+  ) throws(UnmodeledRule) {
     self.space = space
     self.ruleset = ruleset
     self.environment = environment
+    self.overlays = overlays
+    // The languages work on every header, well-formed or not (smaller sets, fewer nodes); the
+    // headers that cannot occur are dropped at the end.
     switch ruleset.language {
     case .pf: try computePF()
     case .ipfw: try computeIPFW()
     case .ipf: try computeIPF()
     }
-    outcomes = outcomes.filter { $0.value != .empty }
+    let m = space.manager
+    outcomes = outcomes.mapValues { m.and($0, space.wellFormed) }.filter { $0.value != .empty }
   }
 
   var m: BDDManager { space.manager }
@@ -110,6 +120,10 @@ public final class DecisionSets {
 
   /// Gives the packets `set` the outcome of the deciding rule `r`, family by family.
   func decide(_ set: BDD, by r: Rule) throws(UnmodeledRule) {
+    guard !r.translation.isEmpty else {
+      assign(set, to: try outcome(r, family: .inet))
+      return
+    }
     for family in [AddressFamily.inet, .inet6] {
       let part = m.and(set, space.family(family))
       if part != .empty { assign(part, to: try outcome(r, family: family)) }
@@ -213,7 +227,7 @@ public final class DecisionSets {
             ? try rewrite(r, inbound: isInbound, family: family) : Rewrite()
           for (o, f) in filter {
             let seen = space.rewritten(
-              f, source: w.source, sourcePort: w.sourcePort, destination: w.destination,
+              f, family: family, source: w.source, sourcePort: w.sourcePort, destination: w.destination,
               destinationPort: w.destinationPort)
             let hit = m.and(part, seen)
             guard hit != .empty else { continue }

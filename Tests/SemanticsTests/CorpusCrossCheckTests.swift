@@ -30,6 +30,9 @@ final class CorpusCrossCheckTests: XCTestCase {
         continue
       }
       compared += 1
+      // The overlay fast path and the general walk give the same sets.
+      let walked = try DecisionSets(ruleset: rs, space: space, environment: environment, overlays: false)
+      XCTAssertEqual(walked.outcomes, sets.outcomes, "\(item.name): overlay and walk differ")
       let evaluator = Evaluator(ruleset: rs, environment: environment, stateful: false)
       var generator = PacketGenerator(
         rules: rs.rules + rs.subrulesets.values.flatMap { $0 }, tables: rs.tables, interfaces: space.interfaces,

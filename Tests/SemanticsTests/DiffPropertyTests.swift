@@ -135,6 +135,10 @@ final class DiffPropertyTests: XCTestCase {
       let diff = RulesetDiff(
         try DecisionSets(ruleset: a, space: space, environment: env),
         try DecisionSets(ruleset: b, space: space, environment: env))
+      // The overlay fast path and the general walk agree.
+      XCTAssertEqual(
+        try DecisionSets(ruleset: a, space: space, environment: env, overlays: false).outcomes, diff.left.outcomes,
+        "round \(round)")
       let ea = Evaluator(ruleset: a, environment: env, stateful: false)
       let eb = Evaluator(ruleset: b, environment: env, stateful: false)
       let witness = Self.packets.first { ea.evaluate($0).outcome.stateless != eb.evaluate($0).outcome.stateless }
