@@ -5,7 +5,7 @@ FWC_DEBUG = .build/debug/fwc
 FWC_RELEASE = .build/release/fwc
 FUZZ_SECONDS ?= 600
 
-.PHONY: all build release run test bench fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw format lint clean deps
+.PHONY: all build release run test bench bench-semantics fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw format lint clean deps
 
 all: build
 
@@ -36,6 +36,11 @@ test: deps
 # Throughput benchmarks (not part of `make test`).
 bench: release
 	Benchmarks/run.sh $(FWC_RELEASE)
+
+# diff of 10,000-rule rulesets and trace of a 2,000,000-packet capture beside tcpdump.
+bench-semantics: release
+	@command -v tcpdump >/dev/null || apt-get install -y tcpdump >/dev/null
+	Benchmarks/semantics.sh $(FWC_RELEASE)
 
 # libFuzzer on the parsers; FUZZ_SECONDS bounds each run.
 fuzz-pf: deps

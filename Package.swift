@@ -32,7 +32,10 @@ let package = Package(
       // checks on them cost a tenth of its time.
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
     // Each language's evaluation order: a per-packet evaluator with state, and decision sets.
-    .target(name: "Semantics", dependencies: ["FirewallIR", "PacketSets"]),
+    .target(
+      name: "Semantics", dependencies: ["FirewallIR", "PacketSets"],
+      // The evaluator's per-packet loop reaches its tables only through its own methods.
+      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
     // libpcap, from the system (Debian: libpcap-dev; FreeBSD: base system).
     .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
     // Capture files read through libpcap, pcap-filter expressions, and a capture writer.

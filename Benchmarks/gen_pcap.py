@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """A capture of P packets (Ethernet, IPv4 and IPv6 TCP/UDP) in F flows whose addresses fall in
-and around the networks gen_policy.py uses.
-  gen_pcap.py PACKETS FLOWS OUT.pcap"""
+and around the networks gen_policy.py uses. Packets come in runs of one flow (RUN packets on
+average, as traffic arrives in bursts); RUN 1 draws every packet's flow at random.
+  gen_pcap.py PACKETS FLOWS OUT.pcap [RUN]"""
 import random
 import struct
 import sys
 
 packets, flows, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+run = float(sys.argv[4]) if len(sys.argv) > 4 else 1.0
 rnd = random.Random(11)
 frames = []
 for _ in range(flows):
@@ -27,7 +29,11 @@ for _ in range(flows):
         frames.append(b"\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x86\xdd" + ip + l4)
 with open(out, "wb") as f:
     f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-    for i in range(packets):
+    i = 0
+    while i < packets:
         fr = frames[rnd.randrange(flows)]
-        f.write(struct.pack("<IIII", i // 1000000, i % 1000000, len(fr), len(fr)))
-        f.write(fr)
+        n = 1 if run <= 1 else 1 + int(rnd.expovariate(1 / (run - 1)))
+        for _ in range(min(n, packets - i)):
+            f.write(struct.pack("<IIII", i // 1000000, i % 1000000, len(fr), len(fr)))
+            f.write(fr)
+            i += 1

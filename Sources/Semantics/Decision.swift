@@ -38,38 +38,96 @@ public struct AppliedTranslation: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
+/// A rule held by reference.
+final class RuleBox: Sendable {
+  let rule: Rule
+  init(_ rule: Rule) { self.rule = rule }
+}
+
 /// The evaluator's answer for one packet.
 public struct Decision: Sendable {
   public var verdict: Verdict
   /// The rule that decided; nil when no rule matched and the default applied.
-  public var rule: Rule?
+  public var rule: Rule? {
+    get { ruleBox?.rule }
+    set { ruleBox = newValue.map(RuleBox.init) }
+  }
+  /// The deciding rule, held by reference so that decisions copy cheaply.
+  var ruleBox: RuleBox?
   /// The packet belonged to a connection the firewall already tracks: no rule was evaluated.
   public var byState = false
   /// The translation rule that matched, and what it does.
-  public var translationRule: Rule?
-  public var translation: AppliedTranslation?
+  public var translationRule: Rule? {
+    get { details?.translationRule?.rule }
+    set { editDetails().translationRule = newValue.map(RuleBox.init) }
+  }
+  var translationRuleBox: RuleBox? {
+    get { details?.translationRule }
+    set { editDetails().translationRule = newValue }
+  }
+  public var translation: AppliedTranslation? {
+    get { details?.translation }
+    set { editDetails().translation = newValue }
+  }
   /// The translation or hand-off in the words of `Outcome.effect`.
-  public var effect: String?
+  public var effect: String? {
+    get { details?.effect }
+    set { editDetails().effect = newValue }
+  }
   /// The header after translation, when a translation applied.
-  public var translatedHeader: PacketHeader?
+  public var translatedHeader: PacketHeader? {
+    get { details?.translatedHeader }
+    set { editDetails().translatedHeader = newValue }
+  }
+  /// What a translation did, out of line (most decisions have none), copied on write.
+  var details: Details?
+
+  final class Details: @unchecked Sendable {
+    var translationRule: RuleBox?
+    var translation: AppliedTranslation?
+    var effect: String?
+    var translatedHeader: PacketHeader?
+    var notes: [String] = []
+
+    init(_ other: Details? = nil) {
+      translationRule = other?.translationRule
+      translation = other?.translation
+      effect = other?.effect
+      translatedHeader = other?.translatedHeader
+      notes = other?.notes ?? []
+    }
+  }
+
+  mutating func editDetails() -> Details {
+    if details == nil || !isKnownUniquelyReferenced(&details!) { details = Details(details) }
+    return details!
+  }
   /// The packet was dropped before any rule as malformed.
   public var malformed = false
   /// The deciding rule passed the packet but its state could not be created (a state limit
   /// was reached), so the packet is dropped.
   public var stateRefused = false
   /// Things the evaluator could not know and assumed (unknown table contents …).
-  public var notes: [String] = []
+  public var notes: [String] {
+    get { details?.notes ?? [] }
+    set { editDetails().notes = newValue }
+  }
 
   public init(verdict: Verdict, rule: Rule?) {
     self.verdict = verdict
-    self.rule = rule
+    self.ruleBox = rule.map(RuleBox.init)
+  }
+
+  init(verdict: Verdict, ruleBox: RuleBox?) {
+    self.verdict = verdict
+    self.ruleBox = ruleBox
   }
 
   /// ipftest's words for the outcome: `pass`, `block`, `block return-rst`,
   /// `block return-icmp`, `nomatch` or `bad-packet`.
   public var word: String {
     if malformed { return "bad-packet" }
-    if stateRefused || (rule == nil && !byState) { return "nomatch" }
+    if stateRefused || (ruleBox == nil && !byState) { return "nomatch" }
     switch verdict {
     case .pass: return "pass"
     case .block(.returnRST), .block(.returnRST6): return "block return-rst"
@@ -82,6 +140,6 @@ public struct Decision: Sendable {
 extension Decision {
   /// The decision as an `Outcome`, comparable with the classes of `DecisionSets`.
   public var outcome: Outcome {
-    Outcome(verdict: verdict, effect: effect, keepsState: (rule?.state ?? .none) != .none && !byState)
+    Outcome(verdict: verdict, effect: effect, keepsState: (ruleBox?.rule.state ?? .none) != .none && !byState)
   }
 }

@@ -12,49 +12,200 @@ public final class Evaluator {
   /// Fragments of packets a `keep frags` rule passed, by (source, destination, id, protocol).
   var fragments: Set<[UInt128]> = []
   var limitUsage: [RuleKey: LimitUsage] = [:]
+  /// The main rules (name "") and each anchor or group, compiled.
+  var lists: [String: RuleList] = [:]
+  /// Interface names the compiled matches know, by bit.
+  var interfaceBits: [String: Int] = [:]
+  /// The current packet's interface bit (-1 for an unknown one).
+  var interfaceBit = -1
 
   /// Remember the rules' decision for each distinct header, so that a long capture evaluates
   /// each kind of packet once (state is still looked up and created for every packet).
   public var memoize = false
-  var memo: [MemoKey: Decision] = [:]
+  /// The memo: the rules' decisions by header.
+  var memo = DecisionMemo()
 
   /// The fields the rules of a ruleset can read: two packets that agree on them get the same
   /// decision from the rules.
-  struct MemoKey: Hashable {
-    var header: PacketHeader
-    var properties: UInt8
-    var ipOptions: UInt32
-    var securityClass: UInt32
+  /// The fields the rules of a ruleset can read, packed: two packets with the same key get the
+  /// same decision from the rules. The interface is the evaluator's bit for it (every unknown
+  /// interface is alike to the rules).
+  struct MemoKey: Equatable {
+    var source: UInt128
+    var destination: UInt128
+    /// Ports, protocol, TCP flags, ICMP type and code.
+    var transport: UInt64
+    /// TOS, fragment, family, direction, packet properties, interface, IP options, security.
+    var network: UInt64
 
-    init(_ p: Packet) {
-      header = p.header
-      var b: UInt8 = 0
-      for (i, f) in [p.moreFragments, p.isLaterFragment, p.short, p.multicast, p.broadcast, p.fragmentOffset < 24]
-        .enumerated() where f
-      {
-        b |= 1 << UInt8(i)
-      }
-      properties = b
-      ipOptions = p.ipOptions
-      securityClass = p.securityClass
+    /// An empty key.
+    init() {
+      source = 0
+      destination = 0
+      transport = 0
+      network = 0
+    }
+
+    init(_ p: Packet, interface: Int) {
+      let h = p.header
+      source = h.source
+      destination = h.destination
+      transport =
+        UInt64(h.sourcePort) | UInt64(h.destinationPort) << 16 | UInt64(h.proto) << 32 | UInt64(h.tcpFlags) << 40
+        | UInt64(h.icmpType) << 48 | UInt64(h.icmpCode) << 56
+      var b: UInt64 = 0
+      if p.moreFragments { b |= 1 }
+      if p.isLaterFragment { b |= 2 }
+      if p.short { b |= 4 }
+      if p.multicast { b |= 8 }
+      if p.broadcast { b |= 16 }
+      if p.fragmentOffset < 24 { b |= 32 }
+      if p.bad { b |= 64 }
+      network =
+        UInt64(h.tos) | UInt64(h.fragment.rawValue) << 8 | UInt64(h.family.rawValue) << 10
+        | (h.direction == .in ? 0 : 1) << 11 | b << 12 | UInt64(UInt16(truncatingIfNeeded: interface + 1)) << 19
+        | UInt64(p.ipOptions & 0xFF_FFFF) << 35 | UInt64(p.securityClass & 0xFF) << 59 | UInt64(p.ipOptions >> 24 & 1)
+        << 63
+    }
+
+    /// A well-mixed hash of every field.
+    var hash: Int {
+      var x = UInt64(truncatingIfNeeded: source) &* 0x9E37_79B9_7F4A_7C15
+      x = (x ^ UInt64(truncatingIfNeeded: source >> 64)) &* 0xC2B2_AE3D_27D4_EB4F
+      x = (x ^ UInt64(truncatingIfNeeded: destination)) &* 0x1656_67B1_9E37_79F9
+      x = (x ^ UInt64(truncatingIfNeeded: destination >> 64)) &* 0x9E37_79B9_7F4A_7C15
+      x = (x ^ transport) &* 0xC2B2_AE3D_27D4_EB4F
+      x = (x ^ network) &* 0x1656_67B1_9E37_79F9
+      return Int(truncatingIfNeeded: x ^ (x >> 31))
     }
   }
 
   /// The rules' decision for a packet, through the memo when it is on.
   func rulesDecision(_ p: Packet, _ compute: (Packet) -> Decision) -> Decision {
     guard memoize else { return compute(p) }
-    let key = MemoKey(p)
-    if let d = memo[key] { return d }
+    let key = MemoKey(p, interface: interfaceBit)
+    let hash = key.hash
+    if let d = memo.find(key, hash: hash) { return d }
     let d = compute(p)
-    if memo.count > 1_000_000 { memo.removeAll(keepingCapacity: true) }
-    memo[key] = d
+    memo.insert(key, hash: hash, d)
     return d
+  }
+
+  /// An open-addressing table of decisions by `MemoKey`: one cache line per slot, holding the
+  /// hash, the key and the number of the decision among the distinct decisions seen.
+  final class DecisionMemo {
+    struct Slot {
+      var hash = 0  // 0: empty
+      var key = MemoKey()
+      var decision: Int32 = 0
+    }
+
+    /// A decision without translation details, to share one copy among many headers.
+    struct Plain: Hashable {
+      var rule: ObjectIdentifier?
+      var verdict: Verdict
+      var flags: UInt8
+    }
+
+    private var slots: [Slot] = []
+    private var count = 0
+    private var decisions: [Decision] = []
+    private var plain: [Plain: Int32] = [:]
+
+    func find(_ key: MemoKey, hash: Int) -> Decision? {
+      guard !slots.isEmpty else { return nil }
+      let h = hash | 1
+      let mask = slots.count - 1
+      var i = h & mask
+      let found: Int32? = slots.withUnsafeBufferPointer { s in
+        while true {
+          let stored = s[i].hash
+          if stored == 0 { return nil }
+          if stored == h && s[i].key == key { return s[i].decision }
+          i = (i + 1) & mask
+        }
+      }
+      return found.map { decisions[Int($0)] }
+    }
+
+    func insert(_ key: MemoKey, hash: Int, _ d: Decision) {
+      if slots.isEmpty || count > 1 << 20 { reset(size: 1 << 12) }
+      var number: Int32
+      if d.details == nil {
+        let p = Plain(
+          rule: d.ruleBox.map(ObjectIdentifier.init), verdict: d.verdict,
+          flags: (d.byState ? 1 : 0) | (d.malformed ? 2 : 0) | (d.stateRefused ? 4 : 0))
+        if let n = plain[p] {
+          number = n
+        } else {
+          number = Int32(decisions.count)
+          decisions.append(d)
+          plain[p] = number
+        }
+      } else {
+        number = Int32(decisions.count)
+        decisions.append(d)
+      }
+      place(Slot(hash: hash | 1, key: key, decision: number))
+      count += 1
+      if count * 2 > slots.count { grow() }
+    }
+
+    private func place(_ slot: Slot) {
+      let mask = slots.count - 1
+      var i = slot.hash & mask
+      while slots[i].hash != 0 { i = (i + 1) & mask }
+      slots[i] = slot
+    }
+
+    private func grow() {
+      let old = slots
+      slots = [Slot](repeating: Slot(), count: old.count * 2)
+      for s in old where s.hash != 0 { place(s) }
+    }
+
+    private func reset(size: Int) {
+      slots = [Slot](repeating: Slot(), count: size)
+      count = 0
+      decisions = []
+      plain = [:]
+    }
+
+    func removeAll() {
+      slots = []
+      count = 0
+      decisions = []
+      plain = [:]
+    }
   }
 
   public init(ruleset: Ruleset, environment: AddressEnvironment, stateful: Bool = true) {
     self.ruleset = ruleset
     self.reader = MatchReader(environment: environment)
     self.stateful = stateful
+    var names = Set(environment.host.interfaces.map(\.name))
+    for r in ruleset.rules + ruleset.subrulesets.values.flatMap({ $0 }) {
+      if let i = r.match.interface { names.insert(i) }
+    }
+    for (bit, name) in names.sorted().enumerated() { interfaceBits[name] = bit }
+    lists[""] = RuleList(ruleset.rules, interfaces: interfaceBits, environment: environment)
+    for (name, rules) in ruleset.subrulesets {
+      lists[name] = RuleList(rules, interfaces: interfaceBits, environment: environment)
+    }
+  }
+
+  /// The compiled rules of an anchor or group (the main rules for "").
+  func ruleList(_ name: String) -> RuleList {
+    if let l = lists[name] { return l }
+    let l = RuleList([], interfaces: interfaceBits, environment: reader.environment)
+    lists[name] = l
+    return l
+  }
+
+  /// Whether rule `i` of `list` matches the current packet.
+  @inline(__always)
+  func matches(_ list: RuleList, _ i: Int, _ p: Packet) -> Bool {
+    list.matches(i, p, interface: interfaceBit, reader: reader)
   }
 
   /// The maximum number of states (ipf `state_max`); nil for no limit.
@@ -68,10 +219,12 @@ public final class Evaluator {
     states.removeAll()
     fragments.removeAll()
     limitUsage.removeAll()
+    memo.removeAll()
   }
 
   /// Decides one packet.
   public func evaluate(_ packet: Packet) -> Decision {
+    interfaceBit = packet.header.interface.flatMap { interfaceBits[$0] } ?? -1
     var d: Decision
     switch ruleset.language {
     case .pf: d = evaluatePF(packet)
@@ -84,8 +237,6 @@ public final class Evaluator {
     }
     return d
   }
-
-  func matches(_ r: Rule, _ p: Packet) -> Bool { reader.matches(r.match, p) }
 
   /// The index of the first rule numbered at least `number` after `index` (ipfw `skipto`),
   /// or the next rule when the target is not after the current rule.
@@ -134,13 +285,15 @@ public final class Evaluator {
 
   /// The translation rule that applies among `rules` (first match; a `no` rule stops the search
   /// without translating), following anchors.
-  func firstTranslation(_ rules: [Rule], _ p: Packet, kinds: Set<TranslationKind>) -> Rule? {
-    for r in rules where r.phase == .translation && matches(r, p) {
+  func firstTranslation(_ list: RuleList, _ p: Packet, kinds: Set<TranslationKind>) -> Rule? {
+    let rules = list.rules
+    for i in 0..<list.count where list.isTranslation(i) && matches(list, i, p) {
+      let r = rules[i]
       switch r.action {
       case .translate(let kind, let negated) where kinds.contains(kind):
         return negated ? Rule(phase: .translation, match: r.match, action: r.action, origin: r.origin) : r
       case .call(let name):
-        if let found = firstTranslation(ruleset.subrulesets[name] ?? [], p, kinds: kinds) { return found }
+        if let found = firstTranslation(ruleList(name), p, kinds: kinds) { return found }
       default:
         continue
       }
@@ -176,8 +329,8 @@ public final class Evaluator {
     let created = states.insert(
       p,
       StateTable.Entry(
-        rule: rule, verdict: d.verdict, direction: p.header.direction, anyDirection: anyDirection,
-        translation: d.translation, translationRule: d.translationRule, effect: d.effect, name: rule.stateName))
+        rule: d.ruleBox ?? RuleBox(rule), verdict: d.verdict, direction: p.header.direction, anyDirection: anyDirection,
+        translation: d.translation, translationRule: d.translationRuleBox, effect: d.effect, name: rule.stateName))
     guard created else { return false }
     usage.states += 1
     usage.perSource[source, default: 0] += 1
@@ -211,10 +364,10 @@ public final class Evaluator {
   }
 
   func decision(from state: StateTable.Entry) -> Decision {
-    var d = Decision(verdict: state.verdict, rule: state.rule)
+    var d = Decision(verdict: state.verdict, ruleBox: state.rule)
     d.byState = true
     d.translation = state.translation
-    d.translationRule = state.translationRule
+    d.translationRuleBox = state.translationRule
     d.effect = state.effect
     return d
   }

@@ -17,10 +17,13 @@ extension Evaluator {
     if stateful, let s = states.lookup(original) ?? states.related(original) { return decision(from: s) }
     let d = rulesDecision(original, ipfRules)
     // ipf keeps state for blocked packets too: the flow's later packets are blocked by it.
-    if let rule = d.rule, stateful, !d.verdict.isPass, rule.state != .none {
-      keepState(rule, original, d, anyDirection: true, blocked: true)
+    if let box = d.ruleBox, stateful, !d.verdict.isPass, box.rule.state != .none {
+      keepState(box.rule, original, d, anyDirection: true, blocked: true)
     }
-    if let rule = d.rule, stateful, d.verdict.isPass {
+    if let box = d.ruleBox, stateful, d.verdict.isPass,
+      box.rule.state != .none || box.rule.features.contains("keep frags")
+    {
+      let rule = box.rule
       if rule.state != .none, !keepState(rule, original, d, anyDirection: true) { return refused(d) }
       if rule.features.contains("keep frags"), original.moreFragments, !original.isLaterFragment {
         fragments.insert(fragmentKey(original))
@@ -34,16 +37,16 @@ extension Evaluator {
     var d = Decision(verdict: .pass, rule: nil)
     var p = original
     if p.header.direction == .in {
-      p = translate(firstTranslation(ruleset.rules, p, kinds: [.rdr, .binat]), p, into: &d)
+      p = translate(firstTranslation(ruleList(""), p, kinds: [.rdr, .binat]), p, into: &d)
     }
-    var last: Rule? = nil
-    _ = filterIPF(ruleset.rules, p, &last)
-    if let last, let v = Self.verdict(last.action) {
+    var last: RuleBox? = nil
+    _ = filterIPF(ruleList(""), p, &last)
+    if let last, let v = Self.verdict(last.rule.action) {
       d.verdict = v
-      d.rule = last
+      d.ruleBox = last
     }
     if d.verdict.isPass, p.header.direction == .out {
-      _ = translate(firstTranslation(ruleset.rules, p, kinds: [.nat, .binat]), p, into: &d)
+      _ = translate(firstTranslation(ruleList(""), p, kinds: [.nat, .binat]), p, into: &d)
     }
     return d
   }
@@ -53,18 +56,20 @@ extension Evaluator {
   }
 
   /// Evaluates rules in order; returns whether a `quick` rule ended evaluation.
-  func filterIPF(_ rules: [Rule], _ p: Packet, _ last: inout Rule?) -> Bool {
+  func filterIPF(_ list: RuleList, _ p: Packet, _ last: inout RuleBox?) -> Bool {
+    let rules = list.rules
     var i = 0
     while i < rules.count {
-      let r = rules[i]
       i += 1
-      guard r.phase == .filter, matches(r, p) else { continue }
+      // Rules are read in place: only a matching rule is copied.
+      guard list.isFilter(i - 1), matches(list, i - 1, p) else { continue }
+      let r = rules[i - 1]
       switch r.action {
       case .skip(let n):
         i += n
         continue
       case .pass, .block:
-        last = r
+        last = list.boxes[i - 1]
       case .match where r.head != nil:
         // A group-map call: the group's rules decide; the call itself does not.
         break
@@ -72,8 +77,8 @@ extension Evaluator {
         continue
       }
       if let g = r.head {
-        var inner: Rule? = nil
-        let stopped = filterIPF(ruleset.subrulesets[g] ?? [], p, &inner)
+        var inner: RuleBox? = nil
+        let stopped = filterIPF(ruleList(g), p, &inner)
         if let inner {
           // A match inside the group replaces the head's; its `quick` decides.
           last = inner

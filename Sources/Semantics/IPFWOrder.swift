@@ -11,7 +11,8 @@ extension Evaluator {
   static let ipfwCallDepth = 16
 
   func evaluateIPFW(_ p: Packet) -> Decision {
-    let rules = ruleset.rules
+    let main = ruleList("")
+    let rules = main.rules
     if p.malformed { return Self.malformedDecision }
     var i = 0
     var stack: [Int] = []
@@ -25,16 +26,17 @@ extension Evaluator {
         d.notes.append("evaluation did not end (a call loop); the packet is dropped")
         return d
       }
-      let r = rules[i]
-      if stateful, !checked, r.state == .keep || r.state == .limit {
+      if stateful, !checked, rules[i].state == .keep || rules[i].state == .limit {
         // The first keep-state or limit rule checks the dynamic rules first.
         checked = true
         if let s = states.lookup(p) { return decision(from: s) }
       }
-      guard matches(r, p), ipfwTagged(r.match, tags) else {
+      // Rules are read in place: only a matching rule is copied.
+      guard matches(main, i, p), !main.isTagged(i) || ipfwTagged(rules[i].match, tags) else {
         i += 1
         continue
       }
+      let r = rules[i]
       if let t = r.tag { tags.insert(t) }
       switch r.action {
       case .skip(let n):
@@ -58,7 +60,7 @@ extension Evaluator {
           i += 1
           continue
         }
-        var d = Decision(verdict: v, rule: r)
+        var d = Decision(verdict: v, ruleBox: main.boxes[i])
         if case .external(let keyword, let argument, _) = r.action {
           if keyword == "nat", !r.translation.isEmpty {
             // Outbound packets are translated; inbound first packets have no session yet.
@@ -72,7 +74,7 @@ extension Evaluator {
           states.insert(
             p,
             StateTable.Entry(
-              rule: r, verdict: v, direction: p.header.direction, anyDirection: true, name: r.stateName))
+              rule: d.ruleBox!, verdict: v, direction: p.header.direction, anyDirection: true, name: r.stateName))
         }
         return d
       }

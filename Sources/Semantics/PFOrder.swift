@@ -10,7 +10,8 @@ extension Evaluator {
     if original.malformed { return Self.malformedDecision }
     if stateful, let s = states.lookup(original) ?? states.related(original) { return decision(from: s) }
     let d = rulesDecision(original, pfRules)
-    if stateful, let rule = d.rule, rule.state != .none, d.verdict.isPass {
+    if stateful, let box = d.ruleBox, box.rule.state != .none, d.verdict.isPass {
+      let rule = box.rule
       if !keepState(rule, original, d, anyDirection: false) { return refused(d) }
       if let h = d.translatedHeader {
         var translated = original
@@ -27,15 +28,15 @@ extension Evaluator {
     var p = original
     let directional: TranslationKind = p.header.direction == .in ? .rdr : .nat
     let translation =
-      firstTranslation(ruleset.rules, p, kinds: [.binat]) ?? firstTranslation(ruleset.rules, p, kinds: [directional])
+      firstTranslation(ruleList(""), p, kinds: [.binat]) ?? firstTranslation(ruleList(""), p, kinds: [directional])
     p = translate(translation, p, into: &d)
-    var last: Rule? = nil
+    var last: RuleBox? = nil
     var tag: String? = nil
-    _ = filterPF(ruleset.rules, &p, &last, &tag, &d)
-    if let last, let v = Self.verdict(last.action) {
+    _ = filterPF(ruleList(""), &p, &last, &tag, &d)
+    if let last, let v = Self.verdict(last.rule.action) {
       d.verdict = v
-      d.rule = last
-      if d.translationRule == nil, !last.translation.isEmpty { _ = translate(last, p, into: &d) }
+      d.ruleBox = last
+      if d.translationRuleBox == nil, !last.rule.translation.isEmpty { _ = translate(last.rule, p, into: &d) }
     }
     return d
   }
@@ -43,15 +44,18 @@ extension Evaluator {
   /// Evaluates filter rules in order. Returns whether a `quick` rule ended evaluation, and
   /// whether any rule matched (for an anchor marked `quick`).
   func filterPF(
-    _ rules: [Rule], _ p: inout Packet, _ last: inout Rule?, _ tag: inout String?, _ d: inout Decision
+    _ list: RuleList, _ p: inout Packet, _ last: inout RuleBox?, _ tag: inout String?, _ d: inout Decision
   ) -> (stopped: Bool, matched: Bool) {
     var matchedAny = false
-    for r in rules where r.phase == .filter {
-      guard matches(r, p), taggedMatches(r.match, tag) else { continue }
+    let rules = list.rules
+    // Rules are read in place: only a matching rule is copied.
+    for i in 0..<list.count where list.isFilter(i) {
+      guard matches(list, i, p), !list.isTagged(i) || taggedMatches(rules[i].match, tag) else { continue }
+      let r = rules[i]
       if let t = r.tag { tag = t }
       switch r.action {
       case .call(let name):
-        let inner = filterPF(ruleset.subrulesets[name] ?? [], &p, &last, &tag, &d)
+        let inner = filterPF(ruleList(name), &p, &last, &tag, &d)
         if inner.stopped { return (true, true) }
         if inner.matched {
           matchedAny = true
@@ -62,7 +66,7 @@ extension Evaluator {
         if !r.translation.isEmpty { p = translate(r, p, into: &d) }
       case .pass, .block:
         matchedAny = true
-        last = r
+        last = list.boxes[i]
         if r.quick { return (true, true) }
       default:
         continue

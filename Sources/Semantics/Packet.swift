@@ -39,7 +39,11 @@ public struct Packet: Hashable, Sendable {
   /// The raw bytes, when the packet was read from a capture or hex dump.
   public var bytes: [UInt8]?
   /// For an ICMP error, the header of the packet it quotes.
-  public var quoted: PacketHeader?
+  public var quoted: PacketHeader? {
+    get { quotedBox?.header }
+    set { quotedBox = newValue.map(HeaderBox.init) }
+  }
+  var quotedBox: HeaderBox?
 
   /// Whether this is an ICMP or ICMPv6 error message (unreachable, time exceeded …).
   public var isICMPError: Bool {
@@ -96,4 +100,12 @@ public enum TCPFlag {
   public static func format(_ v: UInt8) -> String {
     String((0..<8).compactMap { v & (1 << $0) != 0 ? letters[$0] : nil })
   }
+}
+
+/// A header held by reference (an ICMP error's quoted packet), so that packets copy cheaply.
+final class HeaderBox: Hashable, Sendable {
+  let header: PacketHeader
+  init(_ header: PacketHeader) { self.header = header }
+  static func == (a: HeaderBox, b: HeaderBox) -> Bool { a.header == b.header }
+  func hash(into h: inout Hasher) { h.combine(header) }
 }

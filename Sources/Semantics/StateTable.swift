@@ -11,10 +11,19 @@ struct StateTable {
     var b: UInt128
     var portA: UInt16
     var portB: UInt16
+
+    func hash(into hasher: inout Hasher) {
+      var x = UInt64(truncatingIfNeeded: a) &* 0x9E37_79B9_7F4A_7C15
+      x = (x ^ UInt64(truncatingIfNeeded: a >> 64)) &* 0xC2B2_AE3D_27D4_EB4F
+      x = (x ^ UInt64(truncatingIfNeeded: b)) &* 0x1656_67B1_9E37_79F9
+      x = (x ^ UInt64(truncatingIfNeeded: b >> 64)) &* 0x9E37_79B9_7F4A_7C15
+      x ^= UInt64(portA) | UInt64(portB) << 16 | UInt64(proto) << 32 | UInt64(family.rawValue) << 40
+      hasher.combine(x &* 0xC2B2_AE3D_27D4_EB4F)
+    }
   }
 
   struct Entry {
-    var rule: Rule
+    var rule: RuleBox
     var verdict: Verdict
     /// The direction of the first packet; replies come the other way.
     var direction: Direction
@@ -22,7 +31,7 @@ struct StateTable {
     /// rules) or only the first packet's direction and the replies.
     var anyDirection: Bool
     var translation: AppliedTranslation?
-    var translationRule: Rule?
+    var translationRule: RuleBox?
     var effect: String? = nil
     var name: String?
   }
@@ -57,6 +66,7 @@ struct StateTable {
   /// The state this packet belongs to, if any: a packet of the first packet's direction, or a
   /// reply (for ICMP, the reply type of the query).
   func lookup(_ p: Packet, name: String? = nil) -> Entry? {
+    if entries.isEmpty { return nil }
     let reply = p.isICMP && Self.icmpQuery(p.header.icmpType, v6: p.header.family == .inet6).reply
     if !reply, let e = entries[Self.key(p, forward: true)], e.anyDirection || e.direction == p.header.direction,
       name == nil || e.name == name
@@ -73,6 +83,7 @@ struct StateTable {
 
   /// The state an ICMP error refers to: the flow of the packet quoted in it, either way.
   func related(_ p: Packet) -> Entry? {
+    if entries.isEmpty { return nil }
     // The error goes back to the quoted packet's sender; redirects are not errors here.
     guard let quoted = p.quoted, quoted.source == p.header.destination, quoted.family == p.header.family,
       !(p.header.family == .inet && p.header.icmpType == 5)

@@ -83,14 +83,17 @@ struct TraceCommand: ParsableCommand {
     var hits: [SourceLocation: Int] = [:]
     var defaultHits = 0
     var count = 0
+    // Options read once: a property wrapper's getter is slow in a per-packet loop.
+    let counting = summary
+    let style = format == "words" ? 0 : format == "json" ? 1 : 2
     func emit(_ p: Packet, _ d: Decision) {
       count += 1
-      if summary {
+      if counting {
         if let loc = d.rule?.origin.first { hits[loc, default: 0] += 1 } else { defaultHits += 1 }
       }
-      switch format {
-      case "words": out.write(d.word + "\n")
-      case "json": out.write(TraceOutput.json(p, d) + "\n")
+      switch style {
+      case 0: out.write(d.word, newline: true)
+      case 1: out.write(TraceOutput.json(p, d) + "\n")
       default: out.write(TraceOutput.text(p, d) + "\n")
       }
     }
@@ -154,6 +157,11 @@ struct OutputBuffer {
   var count: Int { bytes.count }
 
   mutating func write(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+  mutating func write(_ s: String, newline: Bool) {
+    bytes.append(contentsOf: s.utf8)
+    if newline { bytes.append(0x0A) }
+  }
 
   mutating func flush() {
     guard !bytes.isEmpty else { return }
