@@ -28,6 +28,16 @@ run: release
 	$(FWC_RELEASE) check --host examples/host.json examples/pf.conf
 	$(FWC_RELEASE) print --host examples/host.json examples/pf.conf
 	$(FWC_RELEASE) print --from ipfw examples/ipfw.sh
+	@echo "# what examples/pf.conf does to a few packets:"
+	$(FWC_RELEASE) trace --host examples/host.json examples/pf.conf \
+	  --packet "in on lo0 tcp 127.0.0.1:5000 > 127.0.0.1:80" \
+	  --packet "in on em0 tcp 198.51.100.7:40000 > 203.0.113.5:8080" \
+	  --packet "in on em0 tcp 192.0.2.9:40000 > 203.0.113.5:22" \
+	  --packet "out on em0 tcp 10.88.0.2:40000 > 192.0.2.1:443" \
+	  --packet "in on em0 tcp 192.0.2.1:443 > 203.0.113.5:40000 flags SA"
+	@echo "# one policy in pf and in ipfw, compared:"
+	$(FWC_RELEASE) diff --max-examples 2 examples/web-pf.conf ipfw:examples/web-ipfw.rules \
+	  || echo "# (fwc diff exits 1: the rulesets differ)"
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)

@@ -57,6 +57,6 @@ let package = Package(
       dependencies: [
         "Semantics", "PacketSets", "FirewallIR", "IPFilterSyntax", "PFSyntax", "IPFWSyntax", "Capture",
       ]),
-    .testTarget(name: "fwcTests", dependencies: ["fwc"]),
+    .testTarget(name: "fwcTests", dependencies: ["fwc", "Capture", "Semantics", "PacketSets", "FirewallIR"]),
   ]
 )

@@ -364,6 +364,8 @@ public struct Ruleset: Hashable, Sendable {
   public var rules: [Rule]
   public var tables: [String: Table]
   public var subrulesets: [String: [Rule]]
+  /// Interfaces and groups whose packets are not filtered at all (pf `set skip on`).
+  public var skippedInterfaces: [String] = []
 
   public init(
     language: Language, evaluation: EvaluationModel, rules: [Rule] = [], tables: [String: Table] = [:],

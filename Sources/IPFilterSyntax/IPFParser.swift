@@ -909,7 +909,7 @@ public struct IPFParser: IPFLineStatements {
       if t.is("opt") {
         next()
         try ipOptions(not: not)
-      } else if t.is("v6hdr") || t.is("v6hdrs") {
+      } else if t.is("v6hdr") {
         next()
         try v6Headers(not: not)
       } else if t.kind == .word, let bit = IPFWith.bit(t.text) {

@@ -514,6 +514,8 @@ public struct PFConfig: Sendable {
   public var loadAnchors: [(String, String)] = []
   /// Limiter ids by "state NAME" / "source NAME".
   public var limiterIDs: [String: Int] = [:]
+  /// Interfaces and groups of `set skip on`, whose packets pf does not filter.
+  public var skip: [String] = []
 
   public init() {}
 }

@@ -1,7 +1,7 @@
 import FirewallIR
 
 extension PacketSpace {
-  /// An example header from a set, chosen to read well: TCP with SYN, UDP or ICMP echo when the
+  /// An example header from a set, chosen to read well: TCP with SYN or ACK, UDP or ICMP echo when the
   /// set has such packets, other fields varied by a seeded generator (the same set and seed
   /// give the same example).
   public func readableExample(_ set: BDD, seed: UInt64) -> PacketHeader? {
@@ -17,7 +17,8 @@ extension PacketSpace {
     var tcp = PacketHeader()
     tcp.tcpFlags = 0x02
     let preferences: [BDD] = [
-      m.and(m.equals(proto, 6), m.equals(tcpFlags, 0x02)), m.equals(proto, 17),
+      m.and(m.equals(proto, 6), m.equals(tcpFlags, 0x02)), m.and(m.equals(proto, 6), m.equals(tcpFlags, 0x10)),
+      m.equals(proto, 17),
       m.and(icmpPackets, m.or(m.equals(icmpType, 8), m.equals(icmpType, 128))), .all,
     ]
     for p in preferences {
@@ -41,6 +42,7 @@ extension PacketSpace {
   public static func interfaceNames(_ rulesets: [Ruleset], host: HostContext) -> [String] {
     var names: Set<String> = Set(host.interfaces.map(\.name))
     for rs in rulesets {
+      names.formUnion(rs.skippedInterfaces)
       for r in rs.rules + rs.subrulesets.values.flatMap({ $0 }) {
         if let i = r.match.interface { names.insert(i) }
       }

@@ -20,6 +20,14 @@ extension DecisionSets {
     }
     let filter = outcomes
     outcomes = try compose(filter: filter, translated: translated, inbound: inbound)
+    // Packets on `set skip` interfaces pass untouched.
+    var skipped = BDD.empty
+    for name in ruleset.skippedInterfaces {
+      var m = Match()
+      m.interface = name
+      skipped = self.m.or(skipped, space.encode(m, environment: environment) ?? .empty)
+    }
+    if skipped != .empty { assign(skipped, to: Outcome(verdict: .pass)) }
   }
 
   /// Walks filter rules; returns the packets some rule matched (for `anchor … quick`).

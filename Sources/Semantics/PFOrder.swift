@@ -8,6 +8,11 @@ import PacketSets
 extension Evaluator {
   func evaluatePF(_ original: Packet) -> Decision {
     if original.malformed { return Self.malformedDecision }
+    if skipped(original) {
+      var d = Decision(verdict: .pass, rule: nil)
+      d.notes.append("pf does not filter on \(original.header.interface ?? "?") (set skip)")
+      return d
+    }
     if stateful, let s = states.lookup(original) ?? states.related(original) { return decision(from: s) }
     let d = rulesDecision(original, pfRules)
     if stateful, let box = d.ruleBox, box.rule.state != .none, d.verdict.isPass {
@@ -73,6 +78,14 @@ extension Evaluator {
       }
     }
     return (false, matchedAny)
+  }
+
+  /// Whether the packet comes through an interface of `set skip on`.
+  func skipped(_ p: Packet) -> Bool {
+    guard !ruleset.skippedInterfaces.isEmpty, let name = p.header.interface else { return false }
+    return ruleset.skippedInterfaces.contains { skip in
+      skip == name || reader.environment.host.members(ofGroup: skip).contains { $0.name == name }
+    }
   }
 
   /// Whether the packet's tag satisfies a `tagged` condition.

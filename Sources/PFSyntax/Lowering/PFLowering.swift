@@ -16,6 +16,7 @@ public enum PFLowering {
       rs.tables[name] = table
     }
     rs.rules = lower(config.main, path: "", into: &rs)
+    rs.skippedInterfaces = config.skip
     return rs
   }
 

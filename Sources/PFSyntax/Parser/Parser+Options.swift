@@ -82,7 +82,9 @@ extension PFParser {
       if ifs.contains(where: { $0.1 }) { throw error("skip on ! <interface> is not supported") }
       if ifs.count == 1 && ifs[0].0 == "none" {
         config.echo.append("set skip on none")
+        config.skip = []
       } else {
+        config.skip += ifs.map(\.0)
         config.echo.append("set skip on {" + ifs.map { " " + $0.0 }.joined() + " }")
       }
     case "keepcounters":
