@@ -5,7 +5,7 @@ FWC_DEBUG = .build/debug/fwc
 FWC_RELEASE = .build/release/fwc
 FUZZ_SECONDS ?= 600
 
-.PHONY: all build release run test bench bench-semantics fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw format lint clean deps
+.PHONY: all build release run test bench bench-semantics fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw fuzz-packets format lint clean deps
 
 all: build
 
@@ -68,6 +68,10 @@ fuzz-ippool: deps
 
 fuzz-ipfw: deps
 	Fuzz/run.sh ipfw $(FUZZ_SECONDS)
+
+# The packet readers (raw IP, ipftest text and hex, command-line packets) and the evaluator.
+fuzz-packets: deps
+	Fuzz/run.sh packets $(FUZZ_SECONDS)
 
 format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Fuzz

@@ -10,6 +10,7 @@ case $target in
   ipf) main=Fuzz/IPFilterFuzz/main.swift; modules=(FirewallIR IPFilterSyntax) ;;
   ipnat | ippool) main=Fuzz/IPFilterFuzz/main.swift; modules=(FirewallIR IPFilterSyntax); export FWC_FUZZ_PARSER=$target ;;
   ipfw) main=Fuzz/IPFWFuzz/main.swift; modules=(FirewallIR IPFWSyntax) ;;
+  packets) main=Fuzz/PacketsFuzz/main.swift; modules=(FirewallIR PacketSets Semantics) ;;
   *) echo "unknown fuzz target: $target" >&2; exit 2 ;;
 esac
 out=.build-fuzz
@@ -27,6 +28,7 @@ case $target in
   pf) seeds="../shared/corpus/pf/pfctl-tests/*.in ../shared/corpus/pf/examples/* examples/pf.conf" ;;
   ipf | ipnat | ippool) seeds="../shared/corpus/ipfilter/test/regress/i* ../shared/corpus/ipfilter/test/regress/ip* ../shared/corpus/ipfilter/examples/* ../shared/corpus/ipfilter/realworld/*" ;;
   ipfw) seeds="../shared/corpus/ipfw/realworld/* ../shared/corpus/ipfw/freebsd-tests/* ../shared/corpus/ipfw/rc.firewall examples/ipfw.sh" ;;
+  packets) seeds="../shared/corpus/ipfilter/test/input/*" ;;
 esac
 for f in $seeds; do
   [ -f "$f" ] && cp "$f" "$out/corpus-$target/" 2>/dev/null || true
