@@ -36,6 +36,8 @@ let package = Package(
       name: "Semantics", dependencies: ["FirewallIR", "PacketSets"],
       // The evaluator's per-packet loop reaches its tables only through its own methods.
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+    // ipnat's sessions and address and port allocation, as ipftest runs them.
+    .target(name: "IPNatEmulation", dependencies: ["FirewallIR", "IPFilterSyntax", "Semantics"]),
     // libpcap, from the system (Debian: libpcap-dev; FreeBSD: base system).
     .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
     // Capture files read through libpcap, pcap-filter expressions, and a capture writer.
@@ -45,18 +47,22 @@ let package = Package(
       name: "fwc",
       dependencies: [
         "FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax", "PacketSets", "Semantics", "Capture",
+        "IPNatEmulation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Shared by the test targets: package root, corpus location, file reading, a seeded generator.
+    .target(name: "TestSupport", dependencies: ["FirewallIR"], path: "Tests/TestSupport"),
     .testTarget(name: "FirewallIRTests", dependencies: ["FirewallIR"]),
-    .testTarget(name: "PFSyntaxTests", dependencies: ["PFSyntax", "FirewallIR"]),
-    .testTarget(name: "IPFilterSyntaxTests", dependencies: ["IPFilterSyntax", "FirewallIR"]),
-    .testTarget(name: "IPFWSyntaxTests", dependencies: ["IPFWSyntax", "FirewallIR"]),
-    .testTarget(name: "PacketSetsTests", dependencies: ["PacketSets", "FirewallIR"]),
+    .testTarget(name: "PFSyntaxTests", dependencies: ["PFSyntax", "FirewallIR", "TestSupport"]),
+    .testTarget(name: "IPFilterSyntaxTests", dependencies: ["IPFilterSyntax", "FirewallIR", "TestSupport"]),
+    .testTarget(name: "IPFWSyntaxTests", dependencies: ["IPFWSyntax", "FirewallIR", "TestSupport"]),
+    .testTarget(name: "PacketSetsTests", dependencies: ["PacketSets", "FirewallIR", "TestSupport"]),
     .testTarget(
       name: "SemanticsTests",
       dependencies: [
-        "Semantics", "PacketSets", "FirewallIR", "IPFilterSyntax", "PFSyntax", "IPFWSyntax", "Capture",
+        "Semantics", "PacketSets", "FirewallIR", "IPFilterSyntax", "PFSyntax", "IPFWSyntax", "Capture", "TestSupport",
       ]),
-    .testTarget(name: "fwcTests", dependencies: ["fwc", "Capture", "Semantics", "PacketSets", "FirewallIR"]),
+    .testTarget(
+      name: "fwcTests", dependencies: ["fwc", "Capture", "Semantics", "PacketSets", "FirewallIR", "TestSupport"]),
   ]
 )

@@ -77,7 +77,7 @@ public enum IPFTestFormat {
     }
     p.header.proto = proto
     func endpoint(_ w: String) throws(Failure) -> (UInt128, UInt16) {
-      let parts = w.split(separator: ",", maxSplits: 1)
+      let parts = w.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
       guard let a = IPAddress.parse(parts[0]), a.family == p.header.family else {
         throw fail("bad address '\(w)'")
       }
@@ -112,13 +112,15 @@ public enum IPFTestFormat {
         p.sequence = n
       } else if w.hasPrefix("ack="), let n = UInt32(w.dropFirst(4)) {
         p.acknowledgement = n
-      } else if p.isICMP, let t = icmpTypes[String(w.split(separator: ",")[0])] ?? UInt8(w.split(separator: ",")[0]) {
+      } else if p.isICMP,
+        case let parts = w.split(separator: ",", omittingEmptySubsequences: false),
+        let t = icmpTypes[String(parts[0])] ?? UInt8(parts[0])
+      {
         p.header.icmpType = t
-        let parts = w.split(separator: ",")
         if parts.count > 1 { p.header.icmpCode = UInt8(parts[1]) ?? 0 }
       } else if w == "opt", i < words.count {
         for item in words[i].split(separator: ",") {
-          let kv = item.split(separator: "=", maxSplits: 1)
+          let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
           guard let o = options[String(kv[0])] else { throw fail("unknown IP option '\(kv[0])'") }
           p.ipOptions |= o.bit
           optionBytes += o.type == 1 ? 1 : 4
@@ -135,11 +137,13 @@ public enum IPFTestFormat {
     let base = v6 ? 40 : 20
     p.headerLength = base + (optionBytes + 3) / 4 * 4
     p.ttl = 63
+    // The lengths ipftest gives text packets (its IPv6 ones carry one byte, or 88 for ICMPv6).
     switch proto {
     case 6: p.length = p.headerLength + 20
     case 17: p.length = p.headerLength + 8
-    case 1, 58: p.length = p.headerLength + 28
-    default: p.length = p.headerLength
+    case 1: p.length = p.headerLength + 28
+    case 58: p.length = p.headerLength + (v6 ? 88 : 28)
+    default: p.length = p.headerLength + (v6 ? 1 : 0)
     }
     return p
   }

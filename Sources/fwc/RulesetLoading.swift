@@ -11,6 +11,8 @@ struct LoadedRuleset {
   var files: [SourceFile]
   /// A short name for messages: the files' names joined.
   var name: String
+  /// The ipnat rules of an ipfilter bundle, as read (for ipnat's own session behaviour).
+  var ipnat: [IPNatRule] = []
 }
 
 /// Reads the files of one ruleset, reports their diagnostics, and lowers them into the IR.
@@ -66,7 +68,8 @@ func loadRuleset(
     }
     return LoadedRuleset(ruleset: IPFWLowering.lower(ipfw[0]), files: files, name: name)
   }
-  return LoadedRuleset(ruleset: IPFLowering.lower(ipf: ipf, nat: nat, pools: pools), files: files, name: name)
+  return LoadedRuleset(
+    ruleset: IPFLowering.lower(ipf: ipf, nat: nat, pools: pools), files: files, name: name, ipnat: nat)
 }
 
 extension Rule {

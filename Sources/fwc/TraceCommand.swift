@@ -2,6 +2,7 @@ import ArgumentParser
 import Capture
 import FirewallIR
 import Foundation
+import IPNatEmulation
 import PacketSets
 import Semantics
 
@@ -21,8 +22,11 @@ struct TraceCommand: ParsableCommand {
       `in on em0 icmp 192.0.2.1 > 203.0.113.5 type echoreq code 0` (icmp6 likewise).
 
       Formats: text (one line per packet), json (one object per line with verdict, rule and \
-      translation), words (ipftest's pass/block/nomatch/bad-packet). --summary adds the hits of \
-      each rule and lists the rules no packet reached.
+      translation), words (ipftest's pass/block/nomatch/bad-packet), ipftest and ipftest-hex \
+      (each packet as `ipftest -N` prints it after filtering and translation, as text or as \
+      hex bytes with adjusted checksums, with ipnat's own sessions and address and port \
+      allocation for an ipfilter bundle; a dropped packet prints its block reason). --summary \
+      adds the hits of each rule and lists the rules no packet reached.
       """)
 
   @OptionGroup var input: InputOptions
@@ -47,7 +51,7 @@ struct TraceCommand: ParsableCommand {
   @Option(name: .customLong("out-on"), help: ArgumentHelp("Captured packets leave on this interface.", valueName: "IF"))
   var outOn: String?
 
-  @Option(help: "Output format: text, json or words.")
+  @Option(help: "Output format: text, json, words, ipftest or ipftest-hex.")
   var format: String = "text"
 
   @Flag(help: "After the packets, print the hits of each rule and the rules no packet reached.")
@@ -62,8 +66,8 @@ struct TraceCommand: ParsableCommand {
   func validate() throws {
     let sources = [!packets.isEmpty, pcap != nil, packetFile != nil].filter { $0 }.count
     if sources != 1 { throw ValidationError("give packets with exactly one of --packet, --pcap or --packets") }
-    if !["text", "json", "words"].contains(format) {
-      throw ValidationError("unknown format '\(format)': expected text, json or words")
+    if !["text", "json", "words", "ipftest", "ipftest-hex"].contains(format) {
+      throw ValidationError("unknown format '\(format)': expected text, json, words, ipftest or ipftest-hex")
     }
     if let f = packetsFormat, !["text", "hex"].contains(f) {
       throw ValidationError("unknown packets format '\(f)': expected text or hex")
@@ -75,8 +79,14 @@ struct TraceCommand: ParsableCommand {
   func run() throws {
     let host = try input.hostContext()
     let loaded = try loadRuleset(input.files, language: input.language, host: host, defines: input.defines)
+    // In ipftest form an ipfilter bundle's ipnat rules run in ipnat's own emulation, around
+    // filtering by the other rules.
+    let ipftestForm = format.hasPrefix("ipftest")
+    let nat = ipftestForm && !loaded.ipnat.isEmpty ? IPNatEmulator(rules: loaded.ipnat) : nil
+    var ruleset = loaded.ruleset
+    if nat != nil { ruleset.rules.removeAll { $0.phase == .translation } }
     let evaluator = Evaluator(
-      ruleset: loaded.ruleset, environment: AddressEnvironment(tables: loaded.ruleset.tables, host: host),
+      ruleset: ruleset, environment: AddressEnvironment(tables: loaded.ruleset.tables, host: host),
       stateful: !stateless)
     evaluator.stateLimit = stateMax
     var out = OutputBuffer()
@@ -85,7 +95,36 @@ struct TraceCommand: ParsableCommand {
     var count = 0
     // Options read once: a property wrapper's getter is slow in a per-packet loop.
     let counting = summary
-    let style = format == "words" ? 0 : format == "json" ? 1 : 2
+    let style = format == "words" ? 0 : format == "json" ? 1 : ipftestForm ? 3 : 2
+    let hexForm = format == "ipftest-hex"
+    /// Decides one packet; in ipftest form, prints it as ipftest -N would.
+    func decide(_ p: Packet) {
+      guard style == 3 else {
+        emit(p, evaluator.evaluate(p))
+        return
+      }
+      var q = p
+      if let nat, q.header.direction == .in, nat.process(&q) == .dropped {
+        out.write(q.header.family == .inet ? "15" : "16", newline: true)
+        return
+      }
+      let d = evaluator.evaluate(q)
+      if !d.verdict.isPass || d.malformed {
+        out.write(d.malformed ? "4" : "0", newline: true)
+        return
+      }
+      if let h = d.translatedHeader { q.header = h }
+      if let nat, q.header.direction == .out, nat.process(&q) == .dropped {
+        out.write(q.header.family == .inet ? "15" : "16", newline: true)
+        return
+      }
+      if hexForm {
+        out.write(TraceOutput.ipftestHex(q, original: p), newline: true)
+        out.write("", newline: true)
+      } else {
+        out.write(TraceOutput.ipftest(q), newline: true)
+      }
+    }
     func emit(_ p: Packet, _ d: Decision) {
       count += 1
       if counting {
@@ -107,7 +146,7 @@ struct TraceCommand: ParsableCommand {
             description: "fwc: --packet: \(error.message)\n  \(spec)\n  \(String(repeating: " ", count: error.column))^"
           )
         }
-        emit(p, evaluator.evaluate(p))
+        decide(p)
       }
     } else if let path = packetFile {
       guard let data = FileManager.default.contents(atPath: path) else {
@@ -121,7 +160,7 @@ struct TraceCommand: ParsableCommand {
       } catch {
         throw CommandFailure(description: "fwc: \(path):\(error.line): \(error.message)")
       }
-      for p in list { emit(p, evaluator.evaluate(p)) }
+      for p in list { decide(p) }
     } else if let path = pcap {
       evaluator.memoize = true
       let direction: Direction = outOn != nil ? .out : .in
@@ -136,7 +175,7 @@ struct TraceCommand: ParsableCommand {
               bad.malformed = true
               return bad
             }()
-          emit(p, evaluator.evaluate(p))
+          decide(p)
           if out.count > 1 << 16 { out.flush() }
         }
       } catch let e as PcapReader.Failure {

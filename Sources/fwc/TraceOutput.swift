@@ -38,6 +38,90 @@ enum TraceOutput {
     return s
   }
 
+  /// A packet as `ipftest -N` prints it: `> nic0 ip #0 40(20) 6 10.1.1.1,1025 > 10.2.2.2,25`;
+  /// IPv6 as `> nic0 ip6/0 20 0 6 10:1:1:0:0:0:0:1,1025 > …` (every group written out).
+  static func ipftest(_ p: Packet) -> String {
+    let h = p.header
+    var s = (h.direction == .out ? ">" : "<") + " " + (h.interface ?? "anon0")
+    func address(_ v: UInt128) -> String {
+      if h.family == .inet { return "\(IPAddress(family: .inet, value: v))" }
+      return (0..<8).map { String(UInt16(truncatingIfNeeded: v >> UInt128(112 - 16 * $0)), radix: 16) }
+        .joined(separator: ":")
+    }
+    if h.family == .inet {
+      s += " ip #\(p.identification) \(p.length)(\(p.headerLength)) \(h.proto)"
+    } else {
+      s += " ip6/0 \(p.length - p.headerLength) 0 \(h.proto)"
+    }
+    let ported = h.proto == 6 || h.proto == 17
+    s += " " + address(h.source) + (ported ? ",\(h.sourcePort)" : "")
+    s += " > " + address(h.destination) + (ported ? ",\(h.destinationPort)" : "")
+    return s
+  }
+
+  /// A packet as `ipftest -N -x` prints it: its bytes with the translated addresses and ports
+  /// written in and the IP and transport checksums adjusted for them, as 16-bit hex groups.
+  static func ipftestHex(_ p: Packet, original: Packet) -> String {
+    var b = original.bytes ?? PacketEncoder.bytes(original.header)
+    let o = original.header
+    let h = p.header
+    let v4 = h.family == .inet
+    let addressWidth = v4 ? 4 : 16
+    let (srcAt, dstAt) = v4 ? (12, 16) : (8, 24)
+    var headerDelta: [(UInt16, UInt16)] = []
+    var transportDelta: [(UInt16, UInt16)] = []
+    func words(_ v: UInt128) -> [UInt16] {
+      (0..<(addressWidth / 2)).map { UInt16(truncatingIfNeeded: v >> UInt128(16 * (addressWidth / 2 - 1 - $0))) }
+    }
+    func put(_ v: UInt128, at offset: Int, from old: UInt128) {
+      guard offset + addressWidth <= b.count else { return }
+      for (k, (w, was)) in zip(words(v), words(old)).enumerated() {
+        b[offset + 2 * k] = UInt8(w >> 8)
+        b[offset + 2 * k + 1] = UInt8(w & 0xFF)
+        if v4 { headerDelta.append((was, w)) }
+        transportDelta.append((was, w))
+      }
+    }
+    if h.source != o.source { put(h.source, at: srcAt, from: o.source) }
+    if h.destination != o.destination { put(h.destination, at: dstAt, from: o.destination) }
+    let hl = original.headerLength
+    if (h.proto == 6 || h.proto == 17) && !original.isLaterFragment && hl + 8 <= b.count {
+      for (at, new, old) in [(hl, h.sourcePort, o.sourcePort), (hl + 2, h.destinationPort, o.destinationPort)]
+      where new != old {
+        b[at] = UInt8(new >> 8)
+        b[at + 1] = UInt8(new & 0xFF)
+        transportDelta.append((old, new))
+      }
+    }
+    /// RFC 1624 incremental update of a one's-complement checksum at `at`.
+    func adjust(_ at: Int, _ deltas: [(UInt16, UInt16)]) {
+      guard at + 1 < b.count, !deltas.isEmpty else { return }
+      var sum = UInt32(~(UInt16(b[at]) << 8 | UInt16(b[at + 1])))
+      for (old, new) in deltas { sum += UInt32(~old) + UInt32(new) }
+      while sum > 0xFFFF { sum = (sum & 0xFFFF) + (sum >> 16) }
+      let c = ~UInt16(sum)
+      b[at] = UInt8(c >> 8)
+      b[at + 1] = UInt8(c & 0xFF)
+    }
+    if v4 { adjust(10, headerDelta) }
+    if !original.isLaterFragment {
+      switch h.proto {
+      case 6: adjust(hl + 16, transportDelta)
+      case 17 where hl + 7 < b.count && (b[hl + 6] != 0 || b[hl + 7] != 0): adjust(hl + 6, transportDelta)
+      case 58: adjust(hl + 2, transportDelta)
+      default: break
+      }
+    }
+    var s = ""
+    var i = 0
+    while i + 1 < b.count {
+      s += String(format: "%02x%02x ", b[i], b[i + 1])
+      i += 2
+    }
+    if i < b.count { s += String(format: "%02x ", b[i]) }
+    return s
+  }
+
   static func quote(_ s: String) -> String {
     var out = "\""
     for c in s.unicodeScalars {

@@ -1,5 +1,6 @@
 import FirewallIR
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import IPFWSyntax

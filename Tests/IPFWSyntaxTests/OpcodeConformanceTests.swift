@@ -1,11 +1,9 @@
 import FirewallIR
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import IPFWSyntax
-
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  .deletingLastPathComponent()
 
 let ipfwCorpus: URL? = {
   let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/ipfw")

@@ -1,21 +1,14 @@
 import FirewallIR
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import IPFilterSyntax
-
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  .deletingLastPathComponent()
 
 let ipfilterCorpus: URL? = {
   let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/ipfilter")
   return FileManager.default.fileExists(atPath: url.path) ? url : nil
 }()
-
-func readFile(_ url: URL) -> SourceFile? {
-  guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-  return SourceFile(name: url.lastPathComponent, bytes: Array(data))
-}
 
 /// Prints a file with the front end of `kind`, as `fwc print kind:FILE` does (stdout only);
 /// nil when it does not parse.

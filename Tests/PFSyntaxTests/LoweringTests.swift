@@ -1,4 +1,5 @@
 import FirewallIR
+import TestSupport
 import XCTest
 
 @testable import PFSyntax

@@ -1,23 +1,9 @@
 import FirewallIR
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import PFSyntax
-
-/// The package root, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  .deletingLastPathComponent()
-
-/// `../shared/corpus` beside the package, or nil in a fresh clone without it.
-let corpusRoot: URL? = {
-  let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-  return FileManager.default.fileExists(atPath: url.path) ? url : nil
-}()
-
-func readFile(_ url: URL) -> SourceFile? {
-  guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-  return SourceFile(name: url.lastPathComponent, bytes: Array(data))
-}
 
 /// Parses pf.conf text and returns the print and the diagnostics.
 func pf(_ text: String, host: HostContext = .empty, name: String = "test.conf") -> (

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import PacketSets
@@ -65,18 +66,5 @@ final class BDDTests: XCTestCase {
     XCTAssertTrue(m.isSubset(m.equals(tos, 0xA7), of: m.prefix(tos, 0xA0, length: 4)))
     // Every single-value range is the value itself.
     for v: UInt128 in [0, 1, 80, 443, 65535] { XCTAssertEqual(m.range(port, v, v), m.equals(port, v)) }
-  }
-}
-
-/// A small deterministic generator for property tests.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -1,6 +1,7 @@
 import FirewallIR
 import Foundation
 import PacketSets
+import TestSupport
 import XCTest
 
 @testable import Semantics

@@ -2,6 +2,7 @@ import FirewallIR
 import Foundation
 import IPFWSyntax
 import PacketSets
+import TestSupport
 import XCTest
 
 @testable import Semantics

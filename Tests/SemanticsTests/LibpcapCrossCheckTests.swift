@@ -2,6 +2,7 @@ import Capture
 import FirewallIR
 import Foundation
 import PacketSets
+import TestSupport
 import XCTest
 
 @testable import Semantics

@@ -5,33 +5,7 @@ import IPFilterSyntax
 import PFSyntax
 import PacketSets
 import Semantics
-
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  .deletingLastPathComponent()
-
-/// The shared corpus beside the package, or nil in a fresh clone without it.
-let corpusRoot: URL? = {
-  let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-  return FileManager.default.fileExists(atPath: url.path) ? url : nil
-}()
-
-func readFile(_ url: URL) -> SourceFile? {
-  guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-  return SourceFile(name: url.lastPathComponent, bytes: Array(data))
-}
-
-/// A small deterministic generator (SplitMix64).
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+import TestSupport
 
 /// A named ruleset of the corpus.
 struct CorpusRuleset {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// ipfilter's own test suite (corpus/ipfilter/test), replayed through the `fwc` binary as its
 /// drivers replay it through ipftest: manifest.tsv says how each test runs, `.dist` templates
@@ -19,8 +20,20 @@ struct IPFTestSuite {
     var name: String
     var driver: String
     var inputFormat: String
+    var outputFormat: String
     var options: String
     var family: String
+  }
+
+  /// A known-failures list: `name count reason` lines, `#` comments.
+  static func knownMisses(_ fixture: String) throws -> [String: Int] {
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("Tests/Fixtures/\(fixture)"), encoding: .utf8)
+    var out: [String: Int] = [:]
+    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+      let parts = line.split(separator: " ", maxSplits: 2)
+      if parts.count >= 2, let n = Int(parts[1]) { out[String(parts[0])] = n }
+    }
+    return out
   }
 
   /// The words ipftest prints for a verdict.
@@ -40,8 +53,8 @@ struct IPFTestSuite {
       let family = name.hasPrefix("ipv6") ? "ipv6" : String(name.prefix { $0.isLetter })
       guard families.contains(family) else { return nil }
       return Case(
-        name: name, driver: r[column("driver")], inputFormat: r[column("input_format")], options: r[column("options")],
-        family: family)
+        name: name, driver: r[column("driver")], inputFormat: r[column("input_format")],
+        outputFormat: r[column("output_field")], options: r[column("options")], family: family)
     }
   }
 

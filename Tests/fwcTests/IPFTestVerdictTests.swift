@@ -1,27 +1,18 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// ipfilter's packet tests, families f, ipv6 and p: `fwc trace --format words` must print
 /// ipftest's verdict words for at least 97% of the f checks and 90% of the ipv6 and p checks,
 /// and no test may miss more checks than Tests/Fixtures/ipftest-known-failures.txt allows.
 final class IPFTestVerdictTests: XCTestCase {
-  func knownMisses() throws -> [String: Int] {
-    let text = try String(
-      contentsOf: packageRoot.appendingPathComponent("Tests/Fixtures/ipftest-known-failures.txt"), encoding: .utf8)
-    var out: [String: Int] = [:]
-    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-      let parts = line.split(separator: " ", maxSplits: 2)
-      if parts.count >= 2, let n = Int(parts[1]) { out[String(parts[0])] = n }
-    }
-    return out
-  }
 
   func testVerdictWordsMatchIpftest() throws {
     guard let corpus = sharedCorpus else {
       throw XCTSkip("../shared/corpus is absent (fresh clone without shared data): ipftest packet tests skipped")
     }
     let suite = try IPFTestSuite(dir: corpus.appendingPathComponent("ipfilter/test"))
-    let known = try knownMisses()
+    let known = try IPFTestSuite.knownMisses("ipftest-known-failures.txt")
     var totals: [String: (matched: Int, checks: Int)] = [:]
     for c in try suite.cases(families: ["f", "ipv6", "p"]) {
       guard let r = try suite.runVerdicts(c) else { continue }

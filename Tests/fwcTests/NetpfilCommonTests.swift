@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The cross-language policies of FreeBSD's tests/sys/netpfil/common, compared with `fwc diff`

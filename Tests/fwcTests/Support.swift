@@ -1,15 +1,6 @@
 import Foundation
+import TestSupport
 import XCTest
-
-/// The package's root folder.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  .deletingLastPathComponent()
-
-/// The shared corpus beside the package, or nil in a fresh clone without it.
-let sharedCorpus: URL? = {
-  let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-  return FileManager.default.fileExists(atPath: url.path) ? url : nil
-}()
 
 /// The built `fwc` binary, beside the test bundle.
 let fwcBinary: URL = {
@@ -54,3 +45,6 @@ func makeTempFile(_ text: String, name: String = "rules.conf") throws -> URL {
   try text.write(to: url, atomically: true, encoding: .utf8)
   return url
 }
+
+/// The shared corpus beside the package, or nil in a fresh clone without it.
+let sharedCorpus = corpusRoot
