@@ -166,9 +166,9 @@ public final class IPNatEmulator {
     self.rules = rules.compactMap(NatRule.init)
   }
 
-  /// The outcome for one packet: translated in place, or dropped (ipnat could not create the
-  /// session: ipftest's block reason 15 or 16).
-  public enum Result { case passed, dropped }
+  /// The outcome for one packet: left alone, translated in place, or dropped (ipnat could not
+  /// create the session: ipftest's block reason 15 or 16).
+  public enum Result { case passed, translated, dropped }
 
   /// The packet's key fields as ipnat sees them.
   struct Key {
@@ -247,7 +247,7 @@ public final class IPNatEmulator {
       p.header.sourcePort = UInt16(truncatingIfNeeded: k.sport)
       p.header.destinationPort = UInt16(truncatingIfNeeded: k.dport)
     }
-    return .passed
+    return .translated
   }
 
   func filterMatch(_ k: Key, _ r: NatRule) -> Bool {

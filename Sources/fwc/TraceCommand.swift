@@ -63,6 +63,9 @@ struct TraceCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The most states the firewall keeps (ipftest's state_max).", valueName: "N"))
   var stateMax: Int?
 
+  @Flag(help: "Give packets that NAT translates outbound new IP ids 0, 1, 2 … (ipftest's update_ipid=1).")
+  var updateIPID = false
+
   func validate() throws {
     let sources = [!packets.isEmpty, pcap != nil, packetFile != nil].filter { $0 }.count
     if sources != 1 { throw ValidationError("give packets with exactly one of --packet, --pcap or --packets") }
@@ -97,6 +100,8 @@ struct TraceCommand: ParsableCommand {
     let counting = summary
     let style = format == "words" ? 0 : format == "json" ? 1 : ipftestForm ? 3 : 2
     let hexForm = format == "ipftest-hex"
+    let renumbering = updateIPID
+    var nextID: UInt16 = 0
     /// Decides one packet; in ipftest form, prints it as ipftest -N would.
     func decide(_ p: Packet) {
       guard style == 3 else {
@@ -114,9 +119,17 @@ struct TraceCommand: ParsableCommand {
         return
       }
       if let h = d.translatedHeader { q.header = h }
-      if let nat, q.header.direction == .out, nat.process(&q) == .dropped {
-        out.write(q.header.family == .inet ? "15" : "16", newline: true)
-        return
+      if let nat, q.header.direction == .out {
+        switch nat.process(&q) {
+        case .dropped:
+          out.write(q.header.family == .inet ? "15" : "16", newline: true)
+          return
+        case .translated where renumbering:
+          q.identification = nextID
+          nextID &+= 1
+        default:
+          break
+        }
       }
       if hexForm {
         out.write(TraceOutput.ipftestHex(q, original: p), newline: true)

@@ -82,6 +82,11 @@ enum TraceOutput {
         transportDelta.append((was, w))
       }
     }
+    if v4 && p.identification != original.identification && b.count >= 6 {
+      b[4] = UInt8(p.identification >> 8)
+      b[5] = UInt8(p.identification & 0xFF)
+      headerDelta.append((original.identification, p.identification))
+    }
     if h.source != o.source { put(h.source, at: srcAt, from: o.source) }
     if h.destination != o.destination { put(h.destination, at: dstAt, from: o.destination) }
     let hl = original.headerLength

@@ -47,6 +47,7 @@ final class IPFTestNATTests: XCTestCase {
       var common = [
         "--packets", input.path, "--packets-format", c.inputFormat, "--format", hexOut ? "ipftest-hex" : "ipftest",
       ]
+      if c.options.contains("update_ipid=1") { common.append("--update-ipid") }
       // The runs: one per NAT rule line (n, and ni's single mode), or the whole files.
       var runs: [[String]] = []
       let ipf = try suite.file("regress", c.name + ".ipf")
