@@ -35,7 +35,9 @@ public final class IPNatEmulator {
     let sticky: Bool
     let auto: Bool
     let fixedDestinationPort: Bool
-    let destinationCompare: Int?
+    /// Port comparisons of a rule in filter form (`from a port > 1024 to b port = 80`).
+    let sourceCompare: IPFPortCompare?
+    let destinationCompare: IPFPortCompare?
     let spmin: Int
     let spmax: Int
     var spnext: Int
@@ -83,7 +85,8 @@ public final class IPNatEmulator {
       sticky = r.sticky
       auto = r.autoPortmap
       fixedDestinationPort = r.fixedDestinationPort
-      destinationCompare = r.filter ? r.destinationCompare.map(\.port) : nil
+      sourceCompare = r.filter ? r.sourceCompare : nil
+      destinationCompare = r.filter ? r.destinationCompare : nil
       spmin = r.spmin
       spmax = r.spmax
       odport = r.odport
@@ -253,9 +256,25 @@ public final class IPNatEmulator {
   func filterMatch(_ k: Key, _ r: NatRule) -> Bool {
     if (k.src & r.osrc.1 != r.osrc.0) != r.notSource { return false }
     if (k.dst & r.odst.1 != r.odst.0) != r.notDestination { return false }
-    if k.proto != 6 && k.proto != 17 { return r.destinationCompare == nil }
-    if let d = r.destinationCompare { return k.dport == d }
+    if k.proto != 6 && k.proto != 17 { return r.destinationCompare == nil && r.sourceCompare == nil }
+    if let c = r.sourceCompare, !Self.compare(c, k.sport) { return false }
+    if let c = r.destinationCompare, !Self.compare(c, k.dport) { return false }
     return true
+  }
+
+  /// Whether a port satisfies an ipf port comparison.
+  static func compare(_ c: IPFPortCompare, _ v: Int) -> Bool {
+    switch c.op {
+    case "=", "eq": return v == c.port
+    case "!=", "ne": return v != c.port
+    case "<", "lt": return v < c.port
+    case "<=", "le": return v <= c.port
+    case ">", "gt": return v > c.port
+    case ">=", "ge": return v >= c.port
+    case "><": return v > c.port && v < c.top
+    case "<>": return v < c.port || v > c.top
+    default: return v >= c.port && v <= c.top
+    }
   }
 
   // MARK: Lookups (newest session first)

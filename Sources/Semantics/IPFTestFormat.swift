@@ -194,7 +194,7 @@ public enum IPFTestFormat {
             name = first
           }
         }
-        if let name { interface = String(name.split(separator: "=")[0]) }
+        if let name { interface = String(name.split(separator: "=", omittingEmptySubsequences: false)[0]) }
         line = line[line.index(after: close)...]
         if line.hasPrefix("+") { line = line.drop { $0 != " " } }
       }
