@@ -36,14 +36,14 @@ extension DecisionSets {
       case .match, .checkState, .external(_, _, decides: false):
         flow = here
       case .skip(let n):
-        let target = jumpTarget(rules, from: i, to: n)
+        let target = Evaluator.jumpTarget(rules, from: i, to: n)
         pending[target] = m.or(pending[target] ?? .empty, hit)
         flow = miss
       case .call(let arg):
         guard let n = Int(arg), depth < Evaluator.ipfwCallDepth else {
           throw UnmodeledRule(rule: r, reason: "a call whose target is not a rule number, or calls nested too deep")
         }
-        let target = jumpTarget(rules, from: i, to: n, backwards: true)
+        let target = Evaluator.jumpTarget(rules, from: i, to: n, backwards: true)
         let inner = try runIPFW(from: target, input: hit, depth: depth + 1)
         // Packets that return continue after the call.
         flow = m.or(miss, inner.returned)
@@ -71,12 +71,5 @@ extension DecisionSets {
       i += 1
     }
     return (returned, m.or(flow, pending.values.reduce(BDD.empty) { m.or($0, $1) }))
-  }
-
-  func jumpTarget(_ rules: [Rule], from index: Int, to number: Int, backwards: Bool = false) -> Int {
-    let current = rules[index].number ?? 0
-    if !backwards && number <= current { return index + 1 }
-    let start = backwards ? 0 : index + 1
-    return rules[start...].firstIndex { ($0.number ?? 0) >= number } ?? rules.count
   }
 }

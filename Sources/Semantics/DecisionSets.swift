@@ -195,13 +195,15 @@ public final class DecisionSets {
     return w
   }
 
-  /// Whether some filter rule matches on the destination (or source) address or port.
-  func filterReads(destination: Bool) -> Bool {
-    (ruleset.rules + ruleset.subrulesets.values.flatMap { $0 }).contains { r in
-      guard r.phase == .filter else { return false }
+  /// Whether some filter rule matches on the source and on the destination address or port.
+  func filterReads() -> (source: Bool, destination: Bool) {
+    var reads = (source: false, destination: false)
+    for r in ruleset.rules + ruleset.subrulesets.values.flatMap({ $0 }) where r.phase == .filter {
       let m = r.match
-      return destination ? !m.destination.isAny || m.destinationPort != nil : !m.source.isAny || m.sourcePort != nil
+      reads.source = reads.source || !m.source.isAny || m.sourcePort != nil
+      reads.destination = reads.destination || !m.destination.isAny || m.destinationPort != nil
     }
+    return reads
   }
 
   /// Composes translation with filtering: packets in `translated` sets see the filter's outcome
@@ -211,6 +213,7 @@ public final class DecisionSets {
   {
     var untouched = space.wellFormed
     var out: [Outcome: BDD] = [:]
+    let reads = filterReads()
     for (r, set) in translated {
       untouched = m.diff(untouched, set)
       for family in [AddressFamily.inet, .inet6] {
@@ -223,7 +226,7 @@ public final class DecisionSets {
           let t = r.translation[0]
           let destinationSide = t.kind == .rdr || (t.kind == .binat && isInbound)
           let w =
-            filterReads(destination: destinationSide)
+            (destinationSide ? reads.destination : reads.source)
             ? try rewrite(r, inbound: isInbound, family: family) : Rewrite()
           for (o, f) in filter {
             let seen = space.rewritten(

@@ -10,7 +10,15 @@ public final class Evaluator {
   public var stateful: Bool
   var states = StateTable()
   /// Fragments of packets a `keep frags` rule passed, by (source, destination, id, protocol).
-  var fragments: Set<[UInt128]> = []
+  var fragments: Set<FragmentKey> = []
+
+  /// A datagram's fragments: source, destination, IP id and protocol.
+  struct FragmentKey: Hashable {
+    var source: UInt128
+    var destination: UInt128
+    var identification: UInt16
+    var proto: UInt8
+  }
   var limitUsage: [RuleKey: LimitUsage] = [:]
   /// The main rules (name "") and each anchor or group, compiled.
   var lists: [String: RuleList] = [:]
@@ -18,6 +26,8 @@ public final class Evaluator {
   var interfaceBits: [String: Int] = [:]
   /// The current packet's interface bit (-1 for an unknown one).
   var interfaceBit = -1
+  /// The interfaces of pf's `set skip`, groups resolved to their members.
+  let skippedInterfaces: Set<String>
 
   /// Remember the rules' decision for each distinct header, so that a long capture evaluates
   /// each kind of packet once (state is still looked up and created for every packet).
@@ -188,6 +198,8 @@ public final class Evaluator {
       if let i = r.match.interface { names.insert(i) }
     }
     for (bit, name) in names.sorted().enumerated() { interfaceBits[name] = bit }
+    skippedInterfaces = Set(
+      ruleset.skippedInterfaces.flatMap { [$0] + environment.host.members(ofGroup: $0).map(\.name) })
     lists[""] = RuleList(ruleset.rules, interfaces: interfaceBits, environment: environment)
     for (name, rules) in ruleset.subrulesets {
       lists[name] = RuleList(rules, interfaces: interfaceBits, environment: environment)
@@ -240,7 +252,7 @@ public final class Evaluator {
 
   /// The index of the first rule numbered at least `number` after `index` (ipfw `skipto`),
   /// or the next rule when the target is not after the current rule.
-  func jumpTarget(_ rules: [Rule], from index: Int, to number: Int, backwards: Bool = false) -> Int {
+  static func jumpTarget(_ rules: [Rule], from index: Int, to number: Int, backwards: Bool = false) -> Int {
     let current = rules[index].number ?? 0
     if !backwards && number <= current { return index + 1 }
     let start = backwards ? 0 : index + 1

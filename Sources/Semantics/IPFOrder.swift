@@ -51,8 +51,10 @@ extension Evaluator {
     return d
   }
 
-  func fragmentKey(_ p: Packet) -> [UInt128] {
-    [p.header.source, p.header.destination, UInt128(p.identification), UInt128(p.header.proto)]
+  func fragmentKey(_ p: Packet) -> FragmentKey {
+    FragmentKey(
+      source: p.header.source, destination: p.header.destination, identification: p.identification,
+      proto: p.header.proto)
   }
 
   /// Evaluates rules in order; returns whether a `quick` rule ended evaluation.

@@ -40,7 +40,7 @@ extension Evaluator {
       if let t = r.tag { tags.insert(t) }
       switch r.action {
       case .skip(let n):
-        i = jumpTarget(rules, from: i, to: n)
+        i = Self.jumpTarget(rules, from: i, to: n)
       case .call(let arg):
         guard let n = Int(arg), stack.count < Self.ipfwCallDepth else {
           var d = Decision(verdict: .block(.drop), rule: r)
@@ -48,7 +48,7 @@ extension Evaluator {
           return d
         }
         stack.append(i + 1)
-        i = jumpTarget(rules, from: i, to: n, backwards: true)
+        i = Self.jumpTarget(rules, from: i, to: n, backwards: true)
       case .returnFromCall:
         i = stack.popLast() ?? i + 1
       case .checkState(let name):

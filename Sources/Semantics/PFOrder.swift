@@ -82,10 +82,8 @@ extension Evaluator {
 
   /// Whether the packet comes through an interface of `set skip on`.
   func skipped(_ p: Packet) -> Bool {
-    guard !ruleset.skippedInterfaces.isEmpty, let name = p.header.interface else { return false }
-    return ruleset.skippedInterfaces.contains { skip in
-      skip == name || reader.environment.host.members(ofGroup: skip).contains { $0.name == name }
-    }
+    guard !skippedInterfaces.isEmpty, let name = p.header.interface else { return false }
+    return skippedInterfaces.contains(name)
   }
 
   /// Whether the packet's tag satisfies a `tagged` condition.

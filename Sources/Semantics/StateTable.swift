@@ -40,8 +40,6 @@ struct StateTable {
   /// An upper bound on entries (ipf `state_max`); nil for none.
   var limit: Int?
 
-  var count: Int { entries.count }
-
   /// ICMP queries and their replies share a flow, named by the query's type: echo request 8
   /// and reply 0, and the like; ICMPv6 neighbour and router discovery pair the same way.
   static func icmpQuery(_ type: UInt8, v6: Bool) -> (query: UInt8, reply: Bool) {

@@ -25,7 +25,7 @@ enum TraceOutput {
   }
 
   static func text(_ p: Packet, _ d: Decision) -> String {
-    var s = PacketSpec.format(p) + " -> " + d.verdictWords
+    var s = PacketSpec.format(p) + " -> " + d.verdict.description
     if d.malformed {
       s += " (malformed packet)"
     } else if d.byState {
@@ -153,7 +153,7 @@ enum TraceOutput {
         rule.append("\"file\":" + quote(o.file))
         rule.append("\"line\":\(o.line)")
       }
-      if let n = r.number, r.origin.isEmpty || !r.origin.isEmpty { rule.append("\"number\":\(n)") }
+      if let n = r.number { rule.append("\"number\":\(n)") }
       fields.append("\"rule\":{" + rule.joined(separator: ",") + "}")
     } else {
       fields.append("\"rule\":null")
@@ -217,9 +217,4 @@ extension String {
   func leftPadded(_ width: Int) -> String {
     count >= width ? self : String(repeating: " ", count: width - count) + self
   }
-}
-
-extension Decision {
-  /// The verdict in words, with the reply of a block.
-  var verdictWords: String { verdict.description }
 }
