@@ -5,7 +5,7 @@ FWC_DEBUG = .build/debug/fwc
 FWC_RELEASE = .build/release/fwc
 FUZZ_SECONDS ?= 600
 
-.PHONY: all build release run test bench bench-semantics fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw fuzz-packets format lint clean deps
+.PHONY: all build release run test bench bench-semantics bench-translate fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw fuzz-packets format lint clean deps
 
 all: build
 
@@ -23,7 +23,8 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-# Builds fwc and prints the bundled example rulesets the way `pfctl -nv` and `ipfw list` would.
+# Builds fwc, prints the bundled example rulesets the way `pfctl -nv` and `ipfw list` would,
+# translates one to ipfw and ipfilter with proof, traces packets and compares two rulesets.
 run: release
 	$(FWC_RELEASE) check --host examples/host.json examples/pf.conf
 	$(FWC_RELEASE) print --host examples/host.json examples/pf.conf
@@ -35,6 +36,9 @@ run: release
 	  --packet "in on em0 tcp 192.0.2.9:40000 > 203.0.113.5:22" \
 	  --packet "out on em0 tcp 10.88.0.2:40000 > 192.0.2.1:443" \
 	  --packet "in on em0 tcp 192.0.2.1:443 > 203.0.113.5:40000 flags SA"
+	@echo "# examples/web-pf.conf translated to ipfw and to ipfilter, each proven equivalent:"
+	$(FWC_RELEASE) translate --to ipfw --verify examples/web-pf.conf
+	$(FWC_RELEASE) translate --to ipf --verify examples/web-pf.conf
 	@echo "# one policy in pf and in ipfw, compared:"
 	$(FWC_RELEASE) diff --max-examples 2 examples/web-pf.conf ipfw:examples/web-ipfw.rules \
 	  || echo "# (fwc diff exits 1: the rulesets differ)"
@@ -51,6 +55,10 @@ bench: release
 bench-semantics: release
 	@command -v tcpdump >/dev/null || apt-get install -y tcpdump >/dev/null
 	Benchmarks/semantics.sh $(FWC_RELEASE)
+
+# translate of a 100,000-rule pf.conf to ipfw and to ipf, with and without --verify.
+bench-translate: release
+	Benchmarks/translate.sh $(FWC_RELEASE)
 
 # libFuzzer on the parsers; FUZZ_SECONDS bounds each run.
 fuzz-pf: deps

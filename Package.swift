@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "IPFWSyntax", targets: ["IPFWSyntax"]),
     .library(name: "PacketSets", targets: ["PacketSets"]),
     .library(name: "Semantics", targets: ["Semantics"]),
+    .library(name: "Translation", targets: ["Translation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -36,6 +37,8 @@ let package = Package(
       name: "Semantics", dependencies: ["FirewallIR", "PacketSets"],
       // The evaluator's per-packet loop reaches its tables only through its own methods.
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+    // Moving rulesets between languages: capabilities, evaluation-order conversion, losses.
+    .target(name: "Translation", dependencies: ["FirewallIR"]),
     // ipnat's sessions and address and port allocation, as ipftest runs them.
     .target(name: "IPNatEmulation", dependencies: ["FirewallIR", "IPFilterSyntax", "Semantics"]),
     // libpcap, from the system (Debian: libpcap-dev; FreeBSD: base system).
@@ -47,7 +50,7 @@ let package = Package(
       name: "fwc",
       dependencies: [
         "FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax", "PacketSets", "Semantics", "Capture",
-        "IPNatEmulation",
+        "IPNatEmulation", "Translation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Shared by the test targets: package root, corpus location, file reading, a seeded generator.

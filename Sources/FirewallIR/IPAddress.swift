@@ -286,3 +286,25 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
     prefix == family.bitCount ? address.description : "\(address)/\(prefix)"
   }
 }
+
+extension IPNetwork {
+  /// The fewest networks that cover the addresses from `a` to `b` (inclusive) exactly.
+  public static func covering(from a: IPAddress, to b: IPAddress) -> [IPNetwork] {
+    var out: [IPNetwork] = []
+    var low = a.value
+    let bits = a.family.bitCount
+    while low <= b.value {
+      var size = 0
+      while size < bits {
+        let block = UInt128(1) << UInt128(size + 1)
+        if low & (block - 1) != 0 || low + (block - 1) > b.value { break }
+        size += 1
+      }
+      out.append(IPNetwork(address: IPAddress(family: a.family, value: low), prefix: bits - size))
+      let next = low &+ (UInt128(1) << UInt128(size))
+      if next <= low { break }
+      low = next
+    }
+    return out
+  }
+}

@@ -378,3 +378,37 @@ public struct Ruleset: Hashable, Sendable {
     self.subrulesets = subrulesets
   }
 }
+
+extension Rule {
+  /// The inbound half of a bidirectional translation (pf `binat`, ipnat `bimap`) written as
+  /// the outbound rule `self`: packets from the rule's destination to its new address have
+  /// their destination rewritten back to the rule's source. Nil for other rules, and when the
+  /// source is not one network (the mapping back needs one address block).
+  public var binatInboundHalf: Rule? {
+    guard case .translate(.binat, let negated) = action, match.direction != .in,
+      match.source.terms.count == 1, !match.source.negated
+    else { return nil }
+    var r = self
+    r.match.direction = .in
+    r.match.source = match.destination
+    r.match.sourcePort = match.destinationPort
+    r.match.destinationPort = match.sourcePort
+    if let t = translation.first {
+      r.match.destination = AddressMatch(t.targets)
+      var back = t
+      back.targets = match.source.terms
+      r.translation = [back]
+    } else if negated {
+      r.match.destination = .any
+    }
+    return r
+  }
+}
+
+extension Rule {
+  /// The kind of a translation rule; nil for other rules.
+  public var translationKind: TranslationKind? {
+    if case .translate(let k, _) = action { return k }
+    return nil
+  }
+}

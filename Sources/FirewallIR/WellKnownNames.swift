@@ -73,6 +73,12 @@ public enum ProtocolNames {
     tables.nameByNumber[number]
   }
 
+  /// The word a rule writes for a protocol: its common name for ICMP, TCP, UDP, ICMPv6 and
+  /// SCTP, which every language reads, and its number otherwise.
+  public static func ruleWord(_ number: UInt8) -> String {
+    [1, 6, 17, 58, 132].contains(number) ? (name(number: number) ?? String(number)) : String(number)
+  }
+
   /// The number getprotobyname returns for an official name or alias (e.g. "tcp", "TCP", "icmp6");
   /// exact and case-sensitive, as libc. Names whose number does not fit a UInt8 (FreeBSD's
   /// non-IANA "divert" pseudo-protocol, 258) answer nil.

@@ -117,18 +117,27 @@ public enum IPFWLowering {
     case "in", "out":
       m.direction = o.keyword == "in" ? .in : .out
     case "via":
-      guard !o.negated, m.interface == nil, !o.arguments[0].hasPrefix("table("),
+      guard m.interface == nil, !o.arguments[0].hasPrefix("table("),
         IPAddress.parse(Substring(o.arguments[0])) == nil, !o.arguments[0].contains("*")
       else { return false }
       m.interface = o.arguments[0]
+      m.interfaceNegated = o.negated
     case "src-port", "dst-port":
-      guard !o.negated else { return false }
+      var values = ranges()
+      if o.negated {
+        // `not 25` and `not 1024-65535`: one value or range, outside it.
+        guard values.count == 1 else { return false }
+        values = [
+          values[0].op == .equal
+            ? RangeMatch(.notEqual, values[0].low) : RangeMatch(.outsideRange, values[0].low, values[0].high)
+        ]
+      }
       if o.keyword == "src-port" {
         guard m.sourcePort == nil else { return false }
-        m.sourcePort = ranges()
+        m.sourcePort = values
       } else {
         guard m.destinationPort == nil else { return false }
-        m.destinationPort = ranges()
+        m.destinationPort = values
       }
     case "tcpflags":
       guard !o.negated, m.tcpFlags == nil, let v = o.values.first else { return false }

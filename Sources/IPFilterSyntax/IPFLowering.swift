@@ -19,6 +19,8 @@ public enum IPFLowering {
       var r = lower(nat: n)
       r.number = i
       rs.rules.append(r)
+      // bimap maps inbound packets to its new address back to its source.
+      if let back = r.binatInboundHalf { rs.rules.append(back) }
     }
     for (i, f) in ipf.enumerated() {
       var r = lower(f)
@@ -92,7 +94,10 @@ public enum IPFLowering {
     case .any: return .any
     case .host(let addr, let mask): return .network(IPNetwork(address: addr, prefix: prefix(mask)))
     case .lookup(let kind, let number, let name): return .table("\(kind)/\(number.map(String.init) ?? name ?? "?")")
-    case .dynamic(let ifname, let suffix, let p): return .interface(name: ifname, modifier: suffix, prefix: p)
+    case .dynamic(let ifname, let suffix, let p):
+      // The IR spells modifiers as pf does.
+      let modifier = suffix.map { ["bcast": "broadcast", "net": "network"][$0] ?? $0 }
+      return .interface(name: ifname, modifier: modifier, prefix: p)
     }
   }
 

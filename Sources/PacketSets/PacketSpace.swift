@@ -181,6 +181,9 @@ public final class PacketSpace {
   /// The packets of one address family (intersect with `wellFormed` for those that can occur).
   public func family(_ f: AddressFamily) -> BDD { manager.equals(family, f == .inet ? 0 : 1) }
 
+  /// The packets of one IP protocol (intersect with `wellFormed` for those that can occur).
+  public func protocolNumber(_ p: UInt8) -> BDD { manager.equals(proto, UInt128(p)) }
+
   /// The packets of one direction (intersect with `wellFormed` for those that can occur).
   public func direction(_ d: Direction) -> BDD { manager.equals(direction, d == .in ? 0 : 1) }
 

@@ -91,10 +91,30 @@ public final class DecisionSets {
     case .ipf: try computeIPF()
     }
     let m = space.manager
+    // pf's `block return` is a reset for TCP and an ICMP error for the rest: say which.
+    for (o, set) in outcomes where o.verdict == .block(.returnAny) {
+      outcomes[o] = nil
+      let tcp = m.and(set, space.protocolNumber(6))
+      for (part, reply) in [(tcp, BlockReply.returnRST), (m.diff(set, tcp), .returnICMP)] where part != .empty {
+        let key = Outcome(verdict: .block(reply), effect: o.effect)
+        outcomes[key] = m.or(outcomes[key] ?? .empty, part)
+      }
+    }
     outcomes = outcomes.mapValues { m.and($0, space.wellFormed) }.filter { $0.value != .empty }
   }
 
   var m: BDDManager { space.manager }
+
+  /// Forgets the translations of blocked packets, which never leave the host: for comparing
+  /// languages that translate before filtering with those that translate after.
+  public func forgetEffectsOfBlocked() {
+    var merged: [Outcome: BDD] = [:]
+    for (o, set) in outcomes {
+      let key = o.verdict.isPass ? o : Outcome(verdict: o.verdict)
+      merged[key] = m.or(merged[key] ?? .empty, set)
+    }
+    outcomes = merged
+  }
 
   /// The packets a rule's match selects.
   func match(_ r: Rule) throws(UnmodeledRule) -> BDD {

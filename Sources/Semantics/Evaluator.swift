@@ -243,6 +243,8 @@ public final class Evaluator {
     case .ipfw: d = evaluateIPFW(packet)
     case .ipf: d = evaluateIPF(packet)
     }
+    // pf's `block return` is a reset for TCP and an ICMP error for the rest: say which.
+    if d.verdict == .block(.returnAny) { d.verdict = .block(packet.header.proto == 6 ? .returnRST : .returnICMP) }
     if !reader.unknownNames.isEmpty {
       d.notes.append(
         "unknown addresses taken as empty: " + reader.unknownNames.sorted().joined(separator: ", "))

@@ -30,7 +30,7 @@ struct Fwc: ParsableCommand {
 
       Exit codes: 0 clean, 1 errors found, 2 the command could not run.
       """,
-    subcommands: [CheckCommand.self, PrintCommand.self, DiffCommand.self, TraceCommand.self])
+    subcommands: [CheckCommand.self, PrintCommand.self, TranslateCommand.self, DiffCommand.self, TraceCommand.self])
 }
 
 /// A failure that stops a command before it can look at the rules (exit code 2).

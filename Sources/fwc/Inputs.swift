@@ -135,9 +135,11 @@ enum InputLoader {
       }
       if ["map", "map-block", "bimap", "rewrite", "divert", "encap"].contains(first) { return "ipnat" }
       if first == "rdr" && !line.contains(" on ") { return "ipnat" }
-      if first == "add" || first == "ipfw"
-        || first.allSatisfy(\.isNumber) && words.count > 1
-          && ["allow", "deny", "pass", "count", "skipto"].contains(words[1])
+      // pf never begins a statement with a number, `table NAME` without `<`, or `nat N config`.
+      if first == "add" || first == "ipfw" || first.allSatisfy(\.isNumber) && words.count > 1
+        || first == "table" && words.count > 2 && !words[1].hasPrefix("<")
+          && ["add", "create", "delete", "flush", "destroy"].contains(words[2])
+        || first == "nat" && words.count > 2 && words[1].allSatisfy(\.isNumber) && words[2] == "config"
       {
         return "ipfw"
       }

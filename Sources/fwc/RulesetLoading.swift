@@ -22,10 +22,18 @@ struct LoadedRuleset {
 func loadRuleset(
   _ arguments: [String], language: String?, host: HostContext, defines: [String: String] = [:]
 ) throws -> LoadedRuleset {
+  try loadRuleset(
+    inputs: arguments.map { try InputLoader.load($0, language: language) }, host: host, defines: defines,
+    name: arguments.joined(separator: "+"))
+}
+
+/// Reads inputs already in memory as one ruleset (see `loadRuleset(_:language:host:defines:)`).
+func loadRuleset(
+  inputs: [InputFile], host: HostContext, defines: [String: String] = [:], name: String
+) throws -> LoadedRuleset {
   var parsed: [ParsedInput] = []
   var failed = false
-  for arg in arguments {
-    let file = try InputLoader.load(arg, language: language)
+  for file in inputs {
     let result = try parseInput(file, host: host, defines: defines)
     report(result.diagnostics, files: result.files)
     if result.hasErrors { failed = true }
@@ -49,10 +57,9 @@ func loadRuleset(
   let languages = [!pf.isEmpty, !(ipf.isEmpty && nat.isEmpty && pools.isEmpty), !ipfw.isEmpty].filter { $0 }.count
   guard languages <= 1 else {
     throw CommandFailure(
-      description: "fwc: \(arguments.joined(separator: " ")): the files of one ruleset mix languages")
+      description: "fwc: \(name): the files of one ruleset mix languages")
   }
   let files = parsed.flatMap(\.files)
-  let name = arguments.joined(separator: "+")
   if let first = pf.first {
     var rs = first
     for more in pf.dropFirst() {
@@ -64,7 +71,7 @@ func loadRuleset(
   }
   if !ipfw.isEmpty {
     guard ipfw.count == 1 else {
-      throw CommandFailure(description: "fwc: give one ipfw file per ruleset (\(arguments.joined(separator: ", ")))")
+      throw CommandFailure(description: "fwc: give one ipfw file per ruleset (\(name))")
     }
     return LoadedRuleset(ruleset: IPFWLowering.lower(ipfw[0]), files: files, name: name)
   }

@@ -205,7 +205,7 @@ struct TraceCommand: ParsableCommand {
 
 /// Standard output, written in large blocks.
 struct OutputBuffer {
-  private var bytes: [UInt8] = []
+  private(set) var bytes: [UInt8] = []
   var count: Int { bytes.count }
 
   mutating func write(_ s: String) { bytes.append(contentsOf: s.utf8) }

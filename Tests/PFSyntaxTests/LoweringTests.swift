@@ -61,6 +61,17 @@ final class LoweringTests: XCTestCase {
     XCTAssertEqual(Set(rs.rules[0].features), ["route-to", "queue", "label"])
   }
 
+  /// binat maps outbound packets from its source and inbound packets to its new address back.
+  func testBinatLowersToBothDirections() {
+    let rs = lower("binat on em0 from 10.0.0.10 to any -> 203.0.113.10\n")
+    XCTAssertEqual(rs.rules.count, 2)
+    XCTAssertEqual(rs.rules[0].match.direction, .out)
+    XCTAssertEqual(rs.rules[0].match.source, AddressMatch([.network(IPNetwork.parse("10.0.0.10/32")!)]))
+    XCTAssertEqual(rs.rules[1].match.direction, .in)
+    XCTAssertEqual(rs.rules[1].match.destination, AddressMatch([.network(IPNetwork.parse("203.0.113.10/32")!)]))
+    XCTAssertEqual(rs.rules[1].translation.first?.targets, [.network(IPNetwork.parse("10.0.0.10/32")!)])
+  }
+
   func testEveryCorpusRuleLowersWithItsOrigin() throws {
     guard let root = corpusRoot else { throw XCTSkip("../shared/corpus is absent: corpus tests skipped") }
     let dir = root.appendingPathComponent("pf/pfctl-tests")
@@ -74,9 +85,12 @@ final class LoweringTests: XCTestCase {
       guard !r.hasErrors else { continue }
       let rs = PFLowering.lower(r.config)
       let m = r.config.main
+      // A binat rule lowers to its outbound rule and its inbound half.
+      let inboundHalves = rs.rules.filter { $0.translationKind == .binat && $0.match.direction == .in }.count
+      XCTAssertLessThanOrEqual(inboundHalves, m.binat.count)
       XCTAssertEqual(
-        rs.rules.count, m.scrub.count + m.nat.count + m.rdr.count + m.binat.count + m.filter.count + m.ether.count, name
-      )
+        rs.rules.count - inboundHalves,
+        m.scrub.count + m.nat.count + m.rdr.count + m.binat.count + m.filter.count + m.ether.count, name)
       for rule in rs.rules {
         XCTAssertEqual(rule.origin.count, 1)
         XCTAssertTrue(rule.origin[0].file.hasPrefix("pf"), name)

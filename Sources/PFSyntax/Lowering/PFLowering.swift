@@ -26,7 +26,15 @@ public enum PFLowering {
     for r in set.ether { out.append(lower(ether: r)) }
     for bucket in [set.scrub, set.nat, set.rdr, set.binat, set.filter] {
       for r in bucket {
-        out.append(lower(r))
+        var rule = lower(r)
+        if case .translate(.binat, _) = rule.action {
+          // binat maps outbound packets from its source, and inbound ones to its new address back.
+          rule.match.direction = .out
+          out.append(rule)
+          if let back = rule.binatInboundHalf { out.append(back) }
+        } else {
+          out.append(rule)
+        }
         if let anchor = r.anchor, let call = r.anchorCall {
           let sub = path.isEmpty ? call : path + "/" + call
           rs.subrulesets[sub] = lower(anchor, path: sub, into: &rs)

@@ -1,0 +1,317 @@
+import FirewallIR
+
+/// Writes IR rules as an ipfw ruleset: a rules file (`ipfw FILE`), or with `script` a shell
+/// script of `ipfw -q` commands. Tables come first, then `check-state` when a rule keeps state,
+/// then the rules numbered in steps.
+///
+/// The rules must already be in ipfw's evaluation order (first match) with no jumps;
+/// `gap(in:)` says beforehand what ipfw cannot say.
+public enum IPFWEmitter {
+  public struct Options: Sendable {
+    /// `ipfw -q …` commands in a shell script instead of a rules file.
+    public var script = false
+    /// The first rule number and the step between rules.
+    public var first = 100
+    public var step = 100
+    /// `// from FILE:LINE` comments on rules.
+    public var origins = true
+    public var source: Language?
+    public init() {}
+  }
+
+  /// What ipfw cannot say in a rule, if anything.
+  public static func gap(in r: Rule) -> (what: String, reason: String)? {
+    let m = r.match
+    if r.phase == .translation {
+      return (
+        "\(r.translationWord) rule",
+        "ipfw's in-kernel NAT needs an inbound rule that accepts packets of no session, which changes the filter's verdicts; write the nat instance by hand"
+      )
+    }
+    if let o = m.opaque.first { return (o, "ipfw has no such match") }
+    if let c = m.conditions {
+      if c.optionMask != 0 || c.securityMask != 0 || c.mask != HeaderConditions.Property.fragmentBody || c.bits == 0 {
+        return ("with", "ipfw cannot match these header properties")
+      }
+    }
+    if m.fragment { return ("fragment", "ipfw's `frag` matches only fragments after the first") }
+    if m.icmpCode != nil { return ("icmp-code", "ipfw matches ICMP types, not codes") }
+    if let ts = m.icmpType, m.family != .inet6, m.protocols != [58], ts.contains(where: { $0 > 31 }) {
+      return ("icmp-type \(ts.first { $0 > 31 }!)", "ipfw's icmptypes go from 0 to 31")
+    }
+    if let u = m.user, u.op != .equal { return ("uid comparison", "ipfw matches one user id") }
+    if let g = m.group, g.op != .equal { return ("gid comparison", "ipfw matches one group id") }
+    if let f = m.tcpFlags {
+      if f.set & ~f.mask != 0 { return ("flags", "flags outside their mask match no packet") }
+      if f.mask & 0xC0 != 0 { return ("flags E/W", "ipfw matches only F S R P A U") }
+    }
+    if let i = m.interface, i.last?.isNumber != true {
+      return ("interface group \(i)", "ipfw matches interfaces by name, not by group")
+    }
+    for a in [m.source, m.destination] {
+      if a.negated && a.terms.count > 1 && a.terms.contains(where: { !isPlain($0) }) {
+        return ("a negated address list with tables", "ipfw negates only plain address lists")
+      }
+      for t in a.terms {
+        switch t {
+        case .interface(let name, _, _) where name != "self":
+          return ("(\(name))", "ipfw has no address of a named interface; only `me`")
+        case .interface(_, let modifier, let prefix) where modifier != nil || prefix != nil:
+          return ("self with a modifier", "ipfw's `me` has no modifiers")
+        case .noRoute, .urpfFailed:
+          return ("no-route/urpf-failed", "not translated")
+        case .masked(let a, _) where a.family == .inet6:
+          return ("a non-contiguous IPv6 mask", "ipfw masks IPv6 addresses by prefix")
+        default: continue
+        }
+      }
+    }
+    for ps in [m.sourcePort, m.destinationPort] {
+      guard let ps else { continue }
+      for p in ps {
+        let empty: Bool
+        switch p.op {
+        case .less: empty = p.low == 0
+        case .greater: empty = p.low >= 65535
+        case .exclusiveRange: empty = p.high <= p.low + 1
+        case .inclusiveRange: empty = p.high < p.low
+        default: empty = false
+        }
+        if empty { return ("an empty port comparison", "no port satisfies it; ipfw cannot write it") }
+      }
+      if ps.count > 1 && ps.contains(where: { [.notEqual, .outsideRange].contains($0.op) }) {
+        return ("a port list with negation", "ipfw negates a whole port list only")
+      }
+    }
+    switch r.action {
+    default: break
+    }
+    if r.stateLimits != nil { return ("state limits", "ipfw limits states per flow mask, not per rule") }
+    return nil
+  }
+
+  static func isPlain(_ t: AddressTerm) -> Bool {
+    switch t {
+    case .network, .range, .masked: return true
+    default: return false
+    }
+  }
+
+  /// The ipfw text of a translated ruleset.
+  public static func emit(_ rs: Ruleset, options: Options = Options()) -> String {
+    var lines: [String] = []
+    let prefix = options.script ? "ipfw -q " : ""
+    if options.script { lines.append("#!/bin/sh") }
+    if let s = options.source { lines.append("# ipfw ruleset translated by fwc from \(s.rawValue)") }
+    if options.script {
+      lines.append("# Load with `sh FILE`; flush the old rules first (ipfw -q -f flush) if this replaces them.")
+    }
+    let used = Set(rs.rules.flatMap(tablesUsed))
+    for name in rs.tables.keys.sorted() where used.contains(name) {
+      guard let t = rs.tables[name] else { continue }
+      let n = tableName(name)
+      lines.append(prefix + "table \(n) create type addr")
+      for e in t.entries { for a in cidrs(e) { lines.append(prefix + "table \(n) add \(a)") } }
+    }
+    var number = options.first
+    func add(_ body: String, _ r: Rule?) {
+      var s = prefix + "add \(number) " + (options.script ? shellQuoted(body) : body)
+      if options.origins, let o = r?.origin.first {
+        let c = originComment(file: o.file, line: o.line)
+        s += " // " + (options.script ? shellQuoted(c) : c)
+      } else if let c = r?.comment, r?.origin.isEmpty == true {
+        s += " // " + (options.script ? shellQuoted(String(c.prefix(80))) : String(c.prefix(80)))
+      }
+      lines.append(s)
+      number += options.step
+    }
+    if rs.rules.contains(where: { $0.state != .none }) { add("check-state", nil) }
+    for r in rs.rules where r.phase == .filter {
+      let m = r.match
+      if m.tcpFlags != nil, m.protocols == nil {
+        // Flags constrain TCP packets only: the TCP part with its flags, then the other
+        // protocols, which TCP packets that missed the flags skip.
+        var tcp = r
+        tcp.match.protocols = [6]
+        add(rule(tcp), r)
+        var skip = Match()
+        skip.protocols = [6]
+        let skipTo = number + 2 * options.step
+        add("skipto \(skipTo) " + body(skip, state: nil), nil)
+        var rest = r
+        rest.match.tcpFlags = nil
+        add(rule(rest), r)
+      } else if m.tcpFlags != nil, let ps = m.protocols, ps.contains(6), ps.count > 1 {
+        var tcp = r
+        tcp.match.protocols = [6]
+        add(rule(tcp), r)
+        var rest = r
+        rest.match.protocols = ps.filter { $0 != 6 }
+        rest.match.tcpFlags = nil
+        add(rule(rest), r)
+      } else {
+        add(rule(r), r)
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Words with characters the shell would read (`table(x)`, `'s`) in single quotes.
+  static func shellQuoted(_ text: String) -> String {
+    text.split(separator: " ", omittingEmptySubsequences: false).map { w -> String in
+      let special = w.contains { "()<>;&|$`\\\"'*?[]#~!{}".contains($0) }
+      guard special, w != "{", w != "}", w != "!" else { return String(w) }
+      return "'" + w.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }.joined(separator: " ")
+  }
+
+  /// `from FILE:LINE` within ipfw's 80 characters of comment: the file's last path component,
+  /// shortened from the left when long.
+  static func originComment(file: String, line: Int) -> String {
+    let name = file.split(separator: "/").last.map(String.init) ?? file
+    let room = 80 - "from :\(line)".utf8.count
+    let shown = name.utf8.count <= room ? name : "..." + String(name.suffix(room - 3))
+    return "from \(shown):\(line)"
+  }
+
+  static func tablesUsed(_ r: Rule) -> [String] {
+    (r.match.source.terms + r.match.destination.terms).compactMap {
+      if case .table(let n) = $0 { return n } else { return nil }
+    }
+  }
+
+  /// A table name ipfw accepts: letters, digits, `_`, `-` and `.`; others become `_`.
+  public static func tableName(_ name: String) -> String {
+    String(name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." ? $0 : "_" }.prefix(63))
+  }
+
+  static func rule(_ r: Rule) -> String {
+    var s = ""
+    if let p = r.match.probability { s += "prob \(p) " }
+    s += action(r)
+    if r.log { s += " log" }
+    let state: String?
+    switch r.state {
+    case .none: state = nil
+    case .record: state = "record-state" + (r.stateName.map { " :\($0)" } ?? "")
+    default: state = "keep-state" + (r.stateName.map { " :\($0)" } ?? "")
+    }
+    return s + " " + body(r.match, state: state)
+  }
+
+  static func action(_ r: Rule) -> String {
+    switch r.action {
+    case .pass: return "allow"
+    case .block(let how):
+      switch how {
+      case .drop: return "deny"
+      case .returnRST: return "reset"
+      case .returnRST6: return "reset6"
+      case .returnICMP: return r.match.family == .inet6 ? "unreach6 port" : "unreach port"
+      case .returnAny:
+        if r.match.protocols == [6] { return "reset" }
+        return r.match.family == .inet6 ? "unreach6 port" : "unreach port"
+      case .icmpUnreachable(let code, _): return "unreach \(code)"
+      case .icmp6Unreachable(let code): return "unreach6 \(code)"
+      case .sctpAbort(let v6): return v6 ? "abort6" : "abort"
+      }
+    default: return "count"
+    }
+  }
+
+  static func body(_ m: Match, state: String?) -> String {
+    var s: String
+    if let ps = m.protocols {
+      s =
+        ps.count == 1
+        ? ProtocolNames.ruleWord(ps[0]) : "{ " + ps.map(ProtocolNames.ruleWord).joined(separator: " or ") + " }"
+    } else {
+      s = m.family == .inet ? "ip4" : m.family == .inet6 ? "ip6" : "ip"
+    }
+    s += " from " + addresses(m.source) + ports(m.sourcePort)
+    s += " to " + addresses(m.destination) + ports(m.destinationPort)
+    if m.protocols != nil, let f = m.family { s += f == .inet ? " ip4" : " ip6" }
+    if let d = m.direction { s += " " + d.rawValue }
+    // `via` is the receiving interface of inbound packets and the sending one of outbound.
+    if let i = m.interface { s += (m.interfaceNegated ? " not" : "") + " via " + i }
+    if let f = m.tcpFlags { s += " " + flags(f) }
+    if let ts = m.icmpType {
+      let word = m.family == .inet6 || m.protocols == [58] ? "icmp6types" : "icmptypes"
+      s += " \(word) " + ts.map(String.init).joined(separator: ",")
+    }
+    if let t = m.tos { s += " dscp \(t >> 2)" }
+    if let u = m.user { s += " uid \(u.low)" }
+    if let g = m.group { s += " gid \(g.low)" }
+    if m.conditions != nil { s += " frag offset" }
+    if let state { s += " " + state }
+    return s
+  }
+
+  static func flags(_ f: TCPFlagsMatch) -> String {
+    if f.mask == 0x12 && f.set == 0x02 { return "setup" }
+    let names = ["fin", "syn", "rst", "psh", "ack", "urg"]
+    var parts: [String] = []
+    for bit in 0..<6 where f.mask & (1 << bit) != 0 {
+      parts.append((f.set & (1 << bit) != 0 ? "" : "!") + names[bit])
+    }
+    return "tcpflags " + parts.joined(separator: ",")
+  }
+
+  static func addresses(_ a: AddressMatch) -> String {
+    if a.isAny { return "any" }
+    let plain = a.terms.allSatisfy(isPlain)
+    let items = a.terms.flatMap(term)
+    let body: String
+    if plain || items.count == 1 {
+      body = items.joined(separator: ",")
+    } else {
+      body = "{ " + items.joined(separator: " or ") + " }"
+    }
+    return (a.negated ? "not " : "") + body
+  }
+
+  static func term(_ t: AddressTerm) -> [String] {
+    switch t {
+    case .any: return ["any"]
+    case .table(let n): return ["table(\(tableName(n)))"]
+    case .interface: return ["me"]
+    case .masked(let a, let m): return ["\(a):\(m)"]
+    default: return cidrs(t)
+    }
+  }
+
+  /// An address term as CIDR blocks (a range becomes the blocks that cover it exactly).
+  static func cidrs(_ t: AddressTerm) -> [String] {
+    switch t {
+    case .network(let n): return [n.description]
+    case .range(let a, let b): return IPNetwork.covering(from: a, to: b).map(\.description)
+    case .masked(let a, let m): return ["\(a):\(m)"]
+    default: return []
+    }
+  }
+
+  static func port(_ r: RangeMatch) -> String {
+    switch r.op {
+    case .equal, .notEqual: return "\(r.low)"
+    case .inclusiveRange, .outsideRange: return "\(r.low)-\(r.high)"
+    case .exclusiveRange: return "\(r.low + 1)-\(r.high - 1)"
+    case .less: return "0-\(r.low - 1)"
+    case .lessOrEqual: return "0-\(r.low)"
+    case .greater: return "\(r.low + 1)-65535"
+    case .greaterOrEqual: return "\(r.low)-65535"
+    }
+  }
+
+  static func ports(_ rs: [RangeMatch]?) -> String {
+    guard let rs else { return "" }
+    let negated = rs.count == 1 && [.notEqual, .outsideRange].contains(rs[0].op)
+    return (negated ? " not " : " ") + rs.map(port).joined(separator: ",")
+  }
+}
+
+extension Rule {
+  var translationWord: String {
+    if case .translate(let k, let negated) = action { return (negated ? "no " : "") + k.rawValue }
+    return "translation"
+  }
+}

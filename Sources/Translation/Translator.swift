@@ -1,0 +1,384 @@
+import FirewallIR
+
+/// What a target language can say, as its emitter declares it.
+public struct TargetCapabilities: Sendable {
+  public var language: Language
+  /// The first part of a rule the target cannot say, or nil when it can say all of it.
+  public var gap: @Sendable (Rule) -> Gap?
+  /// The rule features (queues, labels, route-to …) the target carries; the others are lost.
+  public var features: Set<String>
+
+  public init(language: Language, features: Set<String> = [], gap: @escaping @Sendable (Rule) -> Gap?) {
+    self.language = language
+    self.gap = gap
+    self.features = features
+  }
+
+  public var evaluation: EvaluationModel { language == .ipfw ? .firstMatch : .lastMatchUnlessQuick }
+}
+
+/// A ruleset carried into another language's evaluation model, with what could not be carried.
+public struct TranslationPlan: Sendable {
+  /// The rules in the target's evaluation order, ready for its emitter: filter rules flattened
+  /// (no anchors, groups or jumps), translation rules first.
+  public var ruleset: Ruleset
+  /// Everything the target cannot say, in source order.
+  public var losses: [TranslationLoss]
+  /// The input without the rules that were lost: what the output must be equivalent to.
+  public var carried: Ruleset
+}
+
+/// Moves a ruleset from one language's evaluation model to another's.
+///
+/// Last match unless `quick` (pf, ipfilter) becomes first match (ipfw) by putting the quick
+/// rules first, in order, and then the other rules in reverse: a packet's deciding rule is the
+/// first quick rule it matches, else the last other rule it matches. First match becomes last
+/// match by making every rule `quick`. Anchors and groups are inlined under their calling
+/// rule's match. Each language's default verdict is written out as a last rule where the
+/// target's default differs.
+public enum Translator {
+  /// A place of a rule: the sub-ruleset it is in (nil for the main list) and its index.
+  struct RulePath: Hashable {
+    var list: String?
+    var index: Int
+  }
+
+  public static func plan(_ source: Ruleset, to target: TargetCapabilities) -> TranslationPlan {
+    var losses: [TranslationLoss] = []
+    var dropped: Set<RulePath> = []
+    func lose(_ path: RulePath, _ rule: Rule, _ gap: Gap) {
+      guard dropped.insert(path).inserted else { return }
+      losses.append(
+        TranslationLoss(origin: rule.origin.first, what: gap.what, target: target.language, reason: gap.reason))
+    }
+    var featureLosses: [TranslationLoss] = []
+    func check(_ rules: [Rule], list: String?) {
+      for (i, r) in rules.enumerated() {
+        let path = RulePath(list: list, index: i)
+        if let g = orderGap(r, source: source, target: target) ?? target.gap(r) {
+          lose(path, r, g)
+          continue
+        }
+        for f in r.features where !target.features.contains(f) {
+          featureLosses.append(
+            TranslationLoss(
+              origin: r.origin.first, what: f, target: target.language,
+              reason: "\(target.language.rawValue) has no equivalent; the rule is translated without it"))
+        }
+      }
+    }
+    check(source.rules, list: nil)
+    for (name, rules) in source.subrulesets.sorted(by: { $0.key < $1.key }) { check(rules, list: name) }
+    // The rules of a group or anchor whose calling rule is lost go with it.
+    var changed = true
+    while changed {
+      changed = false
+      for (list, rules) in [(String?.none, source.rules)] + source.subrulesets.map({ (Optional($0.key), $0.value) }) {
+        for (i, r) in rules.enumerated() where dropped.contains(RulePath(list: list, index: i)) {
+          let callee: String?
+          if case .call(let name) = r.action { callee = name } else { callee = r.head }
+          guard let name = callee, let inner = source.subrulesets[name] else { continue }
+          for (j, x) in inner.enumerated() where !dropped.contains(RulePath(list: name, index: j)) {
+            lose(RulePath(list: name, index: j), x, Gap("the rule", "it belongs to the lost rule's group or anchor"))
+            changed = true
+          }
+        }
+      }
+    }
+
+    // Flattening may find rules whose match cannot be combined with their anchor's or head's:
+    // those are lost too, and the flattening runs again without them.
+    var flat: [Rule] = []
+    while true {
+      var conflicts: [(RulePath, Rule, Gap)] = []
+      let carried = remove(dropped, from: source)
+      flat = flatten(carried.ruleset, paths: carried.paths, target: target, conflicts: &conflicts)
+      if conflicts.isEmpty { break }
+      for (p, r, g) in conflicts { lose(p, r, g) }
+    }
+    var carried = remove(dropped, from: source).ruleset
+    var out = Ruleset(language: target.language, evaluation: target.evaluation, tables: source.tables)
+    out.rules = flat
+    if target.language == .pf {
+      out.skippedInterfaces = source.skippedInterfaces
+    } else {
+      // `set skip on IF`: packets on IF pass before any rule.
+      var skips: [Rule] = []
+      for name in source.skippedInterfaces {
+        var m = Match()
+        m.interface = name
+        var r = Rule(phase: .filter, match: m, action: .pass, quick: true, origin: [])
+        r.comment = "set skip on \(name)"
+        if let g = target.gap(r) {
+          losses.append(
+            TranslationLoss(origin: nil, what: "set skip on \(name)", target: target.language, reason: g.reason))
+          carried.skippedInterfaces.removeAll { $0 == name }
+        } else {
+          skips.append(r)
+        }
+      }
+      let firstFilter = out.rules.firstIndex { $0.phase == .filter } ?? out.rules.count
+      out.rules.insert(contentsOf: skips, at: firstFilter)
+    }
+    var seen: Set<String> = []
+    let all = (losses + featureLosses).filter { seen.insert($0.description).inserted }.sorted { a, b in
+      (a.origin?.fileID ?? 0, a.origin?.line ?? 0) < (b.origin?.fileID ?? 0, b.origin?.line ?? 0)
+    }
+    return TranslationPlan(ruleset: out, losses: all, carried: carried)
+  }
+
+  /// Why a rule cannot be carried from the source's evaluation order to the target's, if so.
+  static func orderGap(_ r: Rule, source: Ruleset, target: TargetCapabilities) -> Gap? {
+    switch r.phase {
+    case .normalization:
+      return Gap("scrub rule", "normalisation has no equivalent outside pf")
+        .unless(target.language == .pf)
+    case .ethernet:
+      return Gap("ether rule", "layer-2 filtering is not translated")
+    case .translation, .filter:
+      break
+    }
+    for f in r.features where ruleLevelFeatures.contains(f) {
+      return Gap(f, "it changes where the packet goes or what it becomes, which the target cannot say")
+    }
+    if r.phase == .filter && !r.translation.isEmpty && target.language != source.language {
+      return Gap("nat-to/rdr-to on a filter rule", "translation on filter rules is not translated yet")
+    }
+    switch r.action {
+    case .skip:
+      return source.language == .ipfw
+        ? Gap("skipto", "jumps are not translated; the rules it skips would apply to its packets")
+        : Gap("skip", "jumps are not translated; the rules it skips would apply to its packets")
+    case .returnFromCall:
+      return Gap("return", "call and return are not translated")
+    case .call(let name):
+      if source.language == .ipfw { return Gap("call", "call and return are not translated") }
+      if source.subrulesets[name] == nil || source.subrulesets[name]!.isEmpty {
+        return Gap(
+          "anchor \"\(name)\"", "its rules are loaded at run time (pfctl -a); only inline anchors are translated")
+      }
+    case .match:
+      if r.phase == .filter && r.head == nil {
+        if source.language == .ipfw {
+          return Gap("count rule", "rules that only count or log packets are not translated")
+        }
+        if !r.translation.isEmpty {
+          return Gap("match rule with nat-to/rdr-to", "translation on `match` rules is not translated yet")
+        }
+        return Gap("match rule", "rules that only mark packets are not translated")
+      }
+    case .checkState:
+      // The target looks states up where its own model does (pf and ipfilter before any rule).
+      return nil
+    case .external(let keyword, _, _):
+      return Gap(keyword, "ipfw's `\(keyword)` action has no equivalent")
+    case .pass, .block, .translate:
+      break
+    }
+    if r.head != nil, r.quick, let g = source.subrulesets[r.head!],
+      g.contains(where: { !$0.quick && $0.phase == .filter })
+    {
+      return Gap(
+        "quick head with non-quick group rules",
+        "its group's non-quick rules let evaluation go on after the head, which one rule list cannot say")
+    }
+    for t in r.match.source.terms + r.match.destination.terms + r.translation.flatMap(\.targets) {
+      if case .table(let name) = t, let table = source.tables[name], !table.files.isEmpty, target.language != .pf {
+        return Gap(
+          "table <\(name)>", "it is loaded from a file at run time, which \(target.language.rawValue) cannot do")
+      }
+      if case .table(let name) = t, let table = source.tables[name], !table.excluded.isEmpty, target.language == .ipfw {
+        return Gap("table <\(name)>", "it excludes addresses (`!addr`), which ipfw tables cannot")
+      }
+    }
+    if r.tag != nil || r.match.tagged != nil, source.language != target.language {
+      return Gap("tag", "tags are not translated between languages")
+    }
+    return nil
+  }
+
+  /// Features whose loss would change what happens to the packet, not only how it is handled:
+  /// rules with them are not carried at all.
+  static let ruleLevelFeatures: Set<String> = ["af-to", "rewrite", "divert", "map-block"]
+
+  /// The source without the dropped rules, and each remaining rule's original place.
+  static func remove(_ dropped: Set<RulePath>, from source: Ruleset) -> (
+    ruleset: Ruleset, paths: [String?: [RulePath]]
+  ) {
+    var rs = source
+    var paths: [String?: [RulePath]] = [:]
+    func keep(_ rules: [Rule], _ list: String?) -> [Rule] {
+      var out: [Rule] = []
+      var p: [RulePath] = []
+      for (i, r) in rules.enumerated() where !dropped.contains(RulePath(list: list, index: i)) {
+        out.append(r)
+        p.append(RulePath(list: list, index: i))
+      }
+      paths[list] = p
+      return out
+    }
+    rs.rules = keep(source.rules, nil)
+    rs.subrulesets = source.subrulesets.mapValues { $0 }
+    for (name, rules) in source.subrulesets { rs.subrulesets[name] = keep(rules, name) }
+    return (rs, paths)
+  }
+
+  /// The rules in the target's order: translation rules first, in order, then the filter.
+  static func flatten(
+    _ rs: Ruleset, paths: [String?: [RulePath]], target: TargetCapabilities,
+    conflicts: inout [(RulePath, Rule, Gap)]
+  ) -> [Rule] {
+    var translations = rs.rules.filter { $0.phase == .translation || $0.phase == .normalization }
+    if rs.language == .pf {
+      // pf tries binat before rdr and nat, whatever their order in the file.
+      translations =
+        translations.filter { $0.translationKind == .binat } + translations.filter { $0.translationKind != .binat }
+    }
+    var filter: [Rule]
+    switch rs.evaluation {
+    case .lastMatchUnlessQuick:
+      let lastMatch = inline(rs.rules, list: nil, rs, paths: paths, gate: nil, conflicts: &conflicts)
+      if target.evaluation == .firstMatch {
+        filter = firstMatch(lastMatch)
+        // pf and ipfilter pass what no rule decides; ipfw's default rule denies.
+        if !endsUnconditionally(filter) { filter.append(defaultRule(.pass, note: rs.language)) }
+      } else {
+        filter = lastMatch
+      }
+    case .firstMatch:
+      filter = rs.rules.filter { r in
+        r.phase == .filter && decides(r.action)
+      }
+      // Nothing after an unconditional rule is reached (ipfw's default rule after the user's own).
+      if let end = filter.firstIndex(where: { endsUnconditionally([$0]) }) { filter = Array(filter[...end]) }
+      filter = filter.map { r in
+        guard r.origin.isEmpty, r.number == 65535, r.comment == nil else { return r }
+        var r = r
+        r.comment = "ipfw's default rule 65535"
+        return r
+      }
+      if target.evaluation == .lastMatchUnlessQuick {
+        filter = filter.map {
+          var r = $0; r.quick = true; return r
+        }
+        if !endsUnconditionally(filter) { filter.append(defaultRule(.block(.drop), note: rs.language)) }
+      }
+    }
+    var rules = (translations + filter).map(portsNameProtocols)
+    if target.language != .pf { rules = splitReturn(rules, evaluation: target.evaluation) }
+    return rules
+  }
+
+  /// pf's `block return` answers TCP with a reset and the rest with an ICMP error: as a TCP rule
+  /// with `return-rst` and a rule for every protocol with `return-icmp`, ordered so that TCP
+  /// packets meet their own rule (first under first match or quick, last otherwise).
+  public static func splitReturn(_ rules: [Rule], evaluation: EvaluationModel) -> [Rule] {
+    rules.flatMap { r -> [Rule] in
+      guard case .block(.returnAny) = r.action, r.phase == .filter,
+        r.match.protocols.map({ $0.contains(6) && $0.count > 1 }) ?? true
+      else { return [r] }
+      var tcp = r
+      tcp.match.protocols = [6]
+      tcp.action = .block(.returnRST)
+      var rest = r
+      rest.action = .block(.returnICMP)
+      return evaluation == .firstMatch || r.quick ? [tcp, rest] : [rest, tcp]
+    }
+  }
+
+  /// Ports select TCP, UDP and SCTP packets: a rule comparing ports without naming a protocol
+  /// names those three, as the targets' port syntax needs a protocol.
+  static func portsNameProtocols(_ r: Rule) -> Rule {
+    guard r.match.protocols == nil, r.match.sourcePort != nil || r.match.destinationPort != nil else { return r }
+    var r = r
+    r.match.protocols = [6, 17, 132]
+    return r
+  }
+
+  static func decides(_ a: Action) -> Bool {
+    switch a {
+    case .pass, .block: return true
+    default: return false
+    }
+  }
+
+  /// Whether the last rule decides every packet, so no default needs writing out.
+  static func endsUnconditionally(_ rules: [Rule]) -> Bool {
+    guard let last = rules.last else { return false }
+    var any = Match()
+    any.opaque = []
+    return last.match == any && decides(last.action)
+  }
+
+  /// The source language's default verdict as a rule.
+  static func defaultRule(_ action: Action, note: Language) -> Rule {
+    var r = Rule(phase: .filter, match: Match(), action: action, quick: true, origin: [])
+    r.comment =
+      note == .ipfw ? "ipfw's default rule: deny what no rule decides" : "\(note.rawValue) passes what no rule decides"
+    return r
+  }
+
+  /// A last-match list with anchors and groups written out in place; `quick` anchors become
+  /// their rules in first-match order, all quick.
+  static func inline(
+    _ rules: [Rule], list: String?, _ rs: Ruleset, paths: [String?: [RulePath]], gate: Match?,
+    conflicts: inout [(RulePath, Rule, Gap)]
+  ) -> [Rule] {
+    var out: [Rule] = []
+    for (i, r) in rules.enumerated() where r.phase == .filter {
+      let path = paths[list]?[i] ?? RulePath(list: list, index: i)
+      var gated = r
+      if let gate {
+        guard let (m, empty) = r.match.conjoined(with: gate) else {
+          conflicts.append(
+            (path, r, Gap("the rule", "its match cannot be combined with its anchor's or group head's in one rule")))
+          continue
+        }
+        if empty { continue }
+        gated.match = m
+      }
+      switch r.action {
+      case .call(let name):
+        let inner = inline(
+          rs.subrulesets[name] ?? [], list: name, rs, paths: paths, gate: gated.match, conflicts: &conflicts)
+        out +=
+          r.quick
+          ? firstMatch(inner).map {
+            var x = $0; x.quick = true; return x
+          } : inner
+      case .match where r.head != nil:
+        out += inline(
+          rs.subrulesets[r.head!] ?? [], list: r.head!, rs, paths: paths, gate: gated.match, conflicts: &conflicts)
+      case .pass, .block:
+        gated.head = nil
+        guard let g = r.head else {
+          out.append(gated)
+          continue
+        }
+        let inner = inline(rs.subrulesets[g] ?? [], list: g, rs, paths: paths, gate: gated.match, conflicts: &conflicts)
+        if r.quick {
+          // Every rule of the group is quick (others are a gap): a packet the group matches
+          // stops there, one it does not stops at the head.
+          out += inner
+          out.append(gated)
+        } else {
+          out.append(gated)
+          out += inner
+        }
+      default:
+        continue
+      }
+    }
+    return out
+  }
+
+  /// A last-match-unless-quick list as a first-match list deciding alike.
+  static func firstMatch(_ rules: [Rule]) -> [Rule] {
+    rules.filter(\.quick) + rules.filter { !$0.quick }.reversed()
+  }
+}
+
+extension Gap {
+  /// This gap, unless `condition` holds.
+  func unless(_ condition: Bool) -> Gap? { condition ? nil : self }
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import FirewallIR
+import Foundation
+import IPFWSyntax
+import IPFilterSyntax
+import PFSyntax
+import Translation
+
+/// `fwc translate`: a ruleset in another language, every loss reported, optionally proven
+/// equivalent.
+struct TranslateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "translate",
+    abstract: "Translate a ruleset between pf, ipfw and ipfilter.",
+    discussion: """
+      The input's rules are carried into the target's evaluation order: pf and ipfilter decide \
+      by the last matching rule unless one is `quick`, ipfw by the first; anchors and groups are \
+      written out in place, and each language's default verdict is written as a last rule where \
+      the target's differs. Whatever the target cannot say is listed as \
+      `file:line: cannot translate X to L: reason`; the command then writes nothing and exits 1 \
+      unless --allow-loss is given, in which case the output holds the rest.
+
+      --verify reads the output back with fwc's own parser and proves, with packet sets, that it \
+      decides and translates every first packet as the input does (without what was lost). \
+      Interfaces the host context does not describe get stand-in addresses for the proof.
+
+      Output goes to standard output, or with -o to a file written atomically; for ipf, -o \
+      names a directory that receives ipf.conf, ipnat.conf and ippool.conf as needed.
+
+      Exit codes: 0 translated (and verified), 1 losses without --allow-loss or a failed \
+      verification, 2 the command could not run.
+      """)
+
+  @OptionGroup var input: InputOptions
+
+  @Option(help: "The target language: pf, ipfw or ipf.")
+  var to: String
+
+  @Flag(help: "Prove the output equivalent to the input with packet sets.")
+  var verify = false
+
+  @Flag(help: "Write the output even when parts of the input cannot be translated (they are listed).")
+  var allowLoss = false
+
+  @Option(help: "pf: write an anchor body for `pfctl -a NAME -f -` (no `set` lines).")
+  var anchor: String?
+
+  @Option(help: "pf: translation syntax, freebsd (nat/rdr rules) or openbsd (match … nat-to/rdr-to).")
+  var pfSyntax: String = "freebsd"
+
+  @Flag(help: "ipfw: write a shell script of `ipfw -q` commands instead of a rules file.")
+  var ipfwScript = false
+
+  @Flag(help: "Leave out the `from FILE:LINE` comments.")
+  var noOrigins = false
+
+  @Option(name: .short, help: "Write the output to this file (ipf: this directory).")
+  var output: String?
+
+  func validate() throws {
+    guard let target = Language(rawValue: to) else {
+      throw ValidationError("unknown target '\(to)': expected pf, ipfw or ipf")
+    }
+    if !["freebsd", "openbsd"].contains(pfSyntax) {
+      throw ValidationError("unknown --pf-syntax '\(pfSyntax)': expected freebsd or openbsd")
+    }
+    if anchor != nil && target != .pf { throw ValidationError("--anchor applies to --to pf") }
+    if ipfwScript && target != .ipfw { throw ValidationError("--ipfw-script applies to --to ipfw") }
+    if let a = anchor, a.isEmpty || a.contains(where: { $0 == "\"" || $0 == "\n" || $0 == " " }) {
+      throw ValidationError("--anchor: invalid anchor name '\(a)'")
+    }
+  }
+
+  func run() throws {
+    let host = try input.hostContext()
+    let source = try loadRuleset(input.files, language: input.language, host: host, defines: input.defines)
+    let target = Language(rawValue: to)!
+    if source.ruleset.language == target {
+      throw CommandFailure(description: "fwc: \(source.name) is already \(target.rawValue); use `fwc print`")
+    }
+    let plan = Translator.plan(source.ruleset, to: TranslationTargets.capabilities(target))
+    var err = ""
+    for loss in plan.losses { err += "\(loss)\n" }
+    FileHandle.standardError.write(Data(err.utf8))
+    if !plan.losses.isEmpty && !allowLoss {
+      FileHandle.standardError.write(
+        Data(
+          "fwc: \(plan.losses.count) part(s) cannot be translated; nothing written (--allow-loss writes the rest)\n"
+            .utf8))
+      throw ExitCode(1)
+    }
+    let files = emit(plan, source: source.ruleset.language)
+    if verify {
+      let result = try TranslationVerifier.verify(
+        carried: plan.carried, sourceName: source.name, output: files, target: target, host: host)
+      FileHandle.standardError.write(Data(result.report.utf8))
+      if !result.equivalent { throw ExitCode(1) }
+    }
+    try write(files, target: target)
+  }
+
+  /// The output files by name (one for pf and ipfw, up to three for ipf).
+  func emit(_ plan: TranslationPlan, source: Language) -> [(name: String, text: String)] {
+    switch plan.ruleset.language {
+    case .pf:
+      var o = PFEmitter.Options()
+      o.style = pfSyntax == "openbsd" ? .openbsd : .freebsd
+      o.anchor = anchor
+      o.origins = !noOrigins
+      o.source = source
+      return [("pf.conf", PFEmitter.emit(plan.ruleset, options: o))]
+    case .ipfw:
+      var o = IPFWEmitter.Options()
+      o.script = ipfwScript
+      o.origins = !noOrigins
+      o.source = source
+      return [(ipfwScript ? "ipfw.sh" : "ipfw.rules", IPFWEmitter.emit(plan.ruleset, options: o))]
+    case .ipf:
+      var o = IPFEmitter.Options()
+      o.origins = !noOrigins
+      o.source = source
+      let b = IPFEmitter.emit(plan.ruleset, options: o)
+      return [("ipf.conf", b.ipf), ("ipnat.conf", b.ipnat), ("ippool.conf", b.ippool)].filter { !$0.1.isEmpty }
+    }
+  }
+
+  func write(_ files: [(name: String, text: String)], target: Language) throws {
+    guard let output else {
+      var out = ""
+      for (i, f) in files.enumerated() {
+        if files.count > 1 || target == .ipf { out += (i == 0 ? "" : "\n") + "# --- \(f.name) ---\n" }
+        out += f.text
+      }
+      FileHandle.standardOutput.write(Data(out.utf8))
+      return
+    }
+    if target == .ipf {
+      try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+      for f in files { try AtomicFile.write(f.text, to: (output as NSString).appendingPathComponent(f.name)) }
+    } else {
+      try AtomicFile.write(files[0].text, to: output)
+    }
+  }
+}
+
+/// Each target's capabilities, from its emitter.
+enum TranslationTargets {
+  static func capabilities(_ l: Language) -> TargetCapabilities {
+    switch l {
+    case .pf: return TargetCapabilities(language: .pf) { r in PFEmitter.gap(in: r).map { Gap($0.what, $0.reason) } }
+    case .ipfw:
+      return TargetCapabilities(language: .ipfw) { r in IPFWEmitter.gap(in: r).map { Gap($0.what, $0.reason) } }
+    case .ipf:
+      return TargetCapabilities(language: .ipf) { r in IPFEmitter.gap(in: r).map { Gap($0.what, $0.reason) } }
+    }
+  }
+}
+
+/// Writes a file through a temporary file in the same directory and a rename, so readers never
+/// see half of it.
+enum AtomicFile {
+  static func write(_ text: String, to path: String) throws {
+    let dir = (path as NSString).deletingLastPathComponent
+    let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).fwc-\(getpid())"
+    guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
+      throw CommandFailure(description: "fwc: \(path): cannot write file")
+    }
+    if rename(tmp, path) != 0 {
+      unlink(tmp)
+      throw CommandFailure(description: "fwc: \(path): cannot write file")
+    }
+  }
+}
