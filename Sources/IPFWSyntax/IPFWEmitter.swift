@@ -48,7 +48,7 @@ public enum IPFWEmitter {
     if let i = m.interface, i.last?.isNumber != true {
       return ("interface group \(i)", "ipfw matches interfaces by name, not by group")
     }
-    for a in [m.source, m.destination] {
+    func addressGap(_ a: AddressMatch) -> (what: String, reason: String)? {
       if a.negated && a.terms.count > 1 && a.terms.contains(where: { !isPlain($0) }) {
         return ("a negated address list with tables", "ipfw negates only plain address lists")
       }
@@ -65,9 +65,11 @@ public enum IPFWEmitter {
         default: continue
         }
       }
+      return nil
     }
-    for ps in [m.sourcePort, m.destinationPort] {
-      guard let ps else { continue }
+    if let g = addressGap(m.source) ?? addressGap(m.destination) { return g }
+    func portGap(_ ps: [RangeMatch]?) -> (what: String, reason: String)? {
+      guard let ps else { return nil }
       for p in ps {
         let empty: Bool
         switch p.op {
@@ -79,13 +81,12 @@ public enum IPFWEmitter {
         }
         if empty { return ("an empty port comparison", "no port satisfies it; ipfw cannot write it") }
       }
-      if ps.count > 1 && ps.contains(where: { [.notEqual, .outsideRange].contains($0.op) }) {
+      if ps.count > 1 && ps.contains(where: { $0.op == .notEqual || $0.op == .outsideRange }) {
         return ("a port list with negation", "ipfw negates a whole port list only")
       }
+      return nil
     }
-    switch r.action {
-    default: break
-    }
+    if let g = portGap(m.sourcePort) ?? portGap(m.destinationPort) { return g }
     if r.stateLimits != nil { return ("state limits", "ipfw limits states per flow mask, not per rule") }
     return nil
   }
@@ -99,61 +100,106 @@ public enum IPFWEmitter {
 
   /// The ipfw text of a translated ruleset.
   public static func emit(_ rs: Ruleset, options: Options = Options()) -> String {
-    var lines: [String] = []
+    var out = ""
+    out.reserveCapacity(rs.rules.count * 96)
     let prefix = options.script ? "ipfw -q " : ""
-    if options.script { lines.append("#!/bin/sh") }
-    if let s = options.source { lines.append("# ipfw ruleset translated by fwc from \(s.rawValue)") }
+    if options.script { out += "#!/bin/sh\n" }
+    if let s = options.source { out += "# ipfw ruleset translated by fwc from \(s.rawValue)\n" }
     if options.script {
-      lines.append("# Load with `sh FILE`; flush the old rules first (ipfw -q -f flush) if this replaces them.")
+      out += "# Load with `sh FILE`; flush the old rules first (ipfw -q -f flush) if this replaces them.\n"
     }
     let used = Set(rs.rules.flatMap(tablesUsed))
     for name in rs.tables.keys.sorted() where used.contains(name) {
       guard let t = rs.tables[name] else { continue }
       let n = tableName(name)
-      lines.append(prefix + "table \(n) create type addr")
-      for e in t.entries { for a in cidrs(e) { lines.append(prefix + "table \(n) add \(a)") } }
+      out += prefix + "table \(n) create type addr\n"
+      for e in t.entries { for a in cidrs(e) { out += prefix + "table \(n) add \(a)\n" } }
     }
-    var number = options.first
-    func add(_ body: String, _ r: Rule?) {
-      var s = prefix + "add \(number) " + (options.script ? shellQuoted(body) : body)
-      if options.origins, let o = r?.origin.first {
-        let c = originComment(file: o.file, line: o.line)
-        s += " // " + (options.script ? shellQuoted(c) : c)
-      } else if let c = r?.comment, r?.origin.isEmpty == true {
-        s += " // " + (options.script ? shellQuoted(String(c.prefix(80))) : String(c.prefix(80)))
+    // Rules are first collected, then numbered: in steps while they fit below 65535, else
+    // spread over 1…65534 with shared numbers (ipfw keeps rules of one number in order).
+    struct Line {
+      var body: String
+      var comment: String?
+      /// A `skipto` over the next rule: `body` is what follows `skipto N`.
+      var skipsNext = false
+      /// The number must exceed the previous rule's (the target of a `skipto` before it).
+      var afterSkipped = false
+    }
+    var rules: [Line] = []
+    rules.reserveCapacity(rs.rules.count + 1)
+    var shortNames: [Int32: String] = [:]
+    func comment(_ r: Rule) -> String? {
+      if options.origins, let o = r.origin.first {
+        return originComment(file: o.fileID, line: o.line, names: &shortNames)
       }
-      lines.append(s)
-      number += options.step
+      return r.origin.isEmpty ? r.comment.map { String($0.prefix(80)) } : nil
     }
-    if rs.rules.contains(where: { $0.state != .none }) { add("check-state", nil) }
-    for r in rs.rules where r.phase == .filter {
-      let m = r.match
+    if rs.rules.contains(where: { $0.state != .none }) { rules.append(Line(body: "check-state")) }
+    for i in rs.rules.indices where rs.rules[i].phase == .filter {
+      let m = rs.rules[i].match
+      let c = comment(rs.rules[i])
       if m.tcpFlags != nil, m.protocols == nil {
         // Flags constrain TCP packets only: the TCP part with its flags, then the other
         // protocols, which TCP packets that missed the flags skip.
-        var tcp = r
+        var tcp = rs.rules[i]
         tcp.match.protocols = [6]
-        add(rule(tcp), r)
+        rules.append(Line(body: rule(tcp), comment: c))
         var skip = Match()
         skip.protocols = [6]
-        let skipTo = number + 2 * options.step
-        add("skipto \(skipTo) " + body(skip, state: nil), nil)
-        var rest = r
+        rules.append(Line(body: body(skip, state: nil), skipsNext: true))
+        var rest = rs.rules[i]
         rest.match.tcpFlags = nil
-        add(rule(rest), r)
+        rules.append(Line(body: rule(rest), comment: c))
+        rules.append(Line(body: "", afterSkipped: true))
       } else if m.tcpFlags != nil, let ps = m.protocols, ps.contains(6), ps.count > 1 {
-        var tcp = r
+        var tcp = rs.rules[i]
         tcp.match.protocols = [6]
-        add(rule(tcp), r)
-        var rest = r
+        rules.append(Line(body: rule(tcp), comment: c))
+        var rest = rs.rules[i]
         rest.match.protocols = ps.filter { $0 != 6 }
         rest.match.tcpFlags = nil
-        add(rule(rest), r)
+        rules.append(Line(body: rule(rest), comment: c))
       } else {
-        add(rule(r), r)
+        rules.append(Line(body: rule(rs.rules[i]), comment: c))
       }
     }
-    return lines.joined(separator: "\n") + "\n"
+    // Markers (empty bodies) only say that the next rule needs a greater number.
+    var numbers: [Int] = []
+    var strict = false
+    let count = rules.filter { !$0.body.isEmpty }.count
+    let fits = options.first + (count - 1) * options.step <= 65534
+    var k = 0
+    for line in rules {
+      if line.body.isEmpty {
+        strict = true
+        numbers.append(numbers.last ?? 0)
+        continue
+      }
+      var n = fits ? options.first + k * options.step : 1 + k * 65533 / max(count, 1)
+      if let last = numbers.last { n = max(n, strict ? last + 1 : last) }
+      numbers.append(n)
+      strict = false
+      k += 1
+    }
+    for (idx, line) in rules.enumerated() where !line.body.isEmpty {
+      var body = line.body
+      if line.skipsNext {
+        // The target is the number of the rule after the one skipped.
+        let next = rules.indices.dropFirst(idx + 2).first { !rules[$0].body.isEmpty }.map { numbers[$0] } ?? 65535
+        body = "skipto \(next) " + body
+      }
+      out += prefix
+      out += "add "
+      out += String(numbers[idx])
+      out += " "
+      out += options.script ? shellQuoted(body) : body
+      if let c = line.comment {
+        out += " // "
+        out += options.script ? shellQuoted(c) : c
+      }
+      out += "\n"
+    }
+    return out
   }
 
   /// Words with characters the shell would read (`table(x)`, `'s`) in single quotes.
@@ -167,8 +213,15 @@ public enum IPFWEmitter {
 
   /// `from FILE:LINE` within ipfw's 80 characters of comment: the file's last path component,
   /// shortened from the left when long.
-  static func originComment(file: String, line: Int) -> String {
-    let name = file.split(separator: "/").last.map(String.init) ?? file
+  static func originComment(file id: Int32, line: Int, names: inout [Int32: String]) -> String {
+    let name: String
+    if let n = names[id] {
+      name = n
+    } else {
+      let file = FileNames.name(id)
+      name = file.split(separator: "/").last.map(String.init) ?? file
+      names[id] = name
+    }
     let room = 80 - "from :\(line)".utf8.count
     let shown = name.utf8.count <= room ? name : "..." + String(name.suffix(room - 3))
     return "from \(shown):\(line)"
@@ -259,6 +312,7 @@ public enum IPFWEmitter {
 
   static func addresses(_ a: AddressMatch) -> String {
     if a.isAny { return "any" }
+    if a.terms.count == 1, case .network(let n) = a.terms[0] { return (a.negated ? "not " : "") + n.description }
     let plain = a.terms.allSatisfy(isPlain)
     let items = a.terms.flatMap(term)
     let body: String

@@ -24,8 +24,16 @@ public struct TranslationPlan: Sendable {
   public var ruleset: Ruleset
   /// Everything the target cannot say, in source order.
   public var losses: [TranslationLoss]
+  let source: Ruleset
+  let dropped: Set<Translator.RulePath>
+  let lostSkips: [String]
+
   /// The input without the rules that were lost: what the output must be equivalent to.
-  public var carried: Ruleset
+  public var carried: Ruleset {
+    var rs = Translator.remove(dropped, from: source)
+    rs.skippedInterfaces.removeAll(where: lostSkips.contains)
+    return rs
+  }
 }
 
 /// Moves a ruleset from one language's evaluation model to another's.
@@ -38,7 +46,7 @@ public struct TranslationPlan: Sendable {
 /// target's default differs.
 public enum Translator {
   /// A place of a rule: the sub-ruleset it is in (nil for the main list) and its index.
-  struct RulePath: Hashable {
+  struct RulePath: Hashable, Sendable {
     var list: String?
     var index: Int
   }
@@ -53,16 +61,17 @@ public enum Translator {
     }
     var featureLosses: [TranslationLoss] = []
     func check(_ rules: [Rule], list: String?) {
-      for (i, r) in rules.enumerated() {
+      // Rules are read in place: copying one costs a reference count per field.
+      for i in rules.indices {
         let path = RulePath(list: list, index: i)
-        if let g = orderGap(r, source: source, target: target) ?? target.gap(r) {
-          lose(path, r, g)
+        if let g = orderGap(rules[i], source: source, target: target) ?? target.gap(rules[i]) {
+          lose(path, rules[i], g)
           continue
         }
-        for f in r.features where !target.features.contains(f) {
+        for f in rules[i].features where !target.features.contains(f) {
           featureLosses.append(
             TranslationLoss(
-              origin: r.origin.first, what: f, target: target.language,
+              origin: rules[i].origin.first, what: f, target: target.language,
               reason: "\(target.language.rawValue) has no equivalent; the rule is translated without it"))
         }
       }
@@ -91,12 +100,11 @@ public enum Translator {
     var flat: [Rule] = []
     while true {
       var conflicts: [(RulePath, Rule, Gap)] = []
-      let carried = remove(dropped, from: source)
-      flat = flatten(carried.ruleset, paths: carried.paths, target: target, conflicts: &conflicts)
+      flat = flatten(source, dropped: dropped, target: target, conflicts: &conflicts)
       if conflicts.isEmpty { break }
       for (p, r, g) in conflicts { lose(p, r, g) }
     }
-    var carried = remove(dropped, from: source).ruleset
+    var lostSkips: [String] = []
     var out = Ruleset(language: target.language, evaluation: target.evaluation, tables: source.tables)
     out.rules = flat
     if target.language == .pf {
@@ -112,7 +120,7 @@ public enum Translator {
         if let g = target.gap(r) {
           losses.append(
             TranslationLoss(origin: nil, what: "set skip on \(name)", target: target.language, reason: g.reason))
-          carried.skippedInterfaces.removeAll { $0 == name }
+          lostSkips.append(name)
         } else {
           skips.append(r)
         }
@@ -120,11 +128,12 @@ public enum Translator {
       let firstFilter = out.rules.firstIndex { $0.phase == .filter } ?? out.rules.count
       out.rules.insert(contentsOf: skips, at: firstFilter)
     }
-    var seen: Set<String> = []
-    let all = (losses + featureLosses).filter { seen.insert($0.description).inserted }.sorted { a, b in
+    // One line per distinct loss (a binat's two halves say the same), in source order.
+    var seen: Set<TranslationLoss> = []
+    let all = (losses + featureLosses).filter { seen.insert($0).inserted }.sorted { a, b in
       (a.origin?.fileID ?? 0, a.origin?.line ?? 0) < (b.origin?.fileID ?? 0, b.origin?.line ?? 0)
     }
-    return TranslationPlan(ruleset: out, losses: all, carried: carried)
+    return TranslationPlan(ruleset: out, losses: all, source: source, dropped: dropped, lostSkips: lostSkips)
   }
 
   /// Why a rule cannot be carried from the source's evaluation order to the target's, if so.
@@ -182,15 +191,21 @@ public enum Translator {
         "quick head with non-quick group rules",
         "its group's non-quick rules let evaluation go on after the head, which one rule list cannot say")
     }
-    for t in r.match.source.terms + r.match.destination.terms + r.translation.flatMap(\.targets) {
-      if case .table(let name) = t, let table = source.tables[name], !table.files.isEmpty, target.language != .pf {
-        return Gap(
-          "table <\(name)>", "it is loaded from a file at run time, which \(target.language.rawValue) cannot do")
+    func tableGap(_ terms: [AddressTerm]) -> Gap? {
+      for t in terms {
+        guard case .table(let name) = t, let table = source.tables[name] else { continue }
+        if !table.files.isEmpty && target.language != .pf {
+          return Gap(
+            "table <\(name)>", "it is loaded from a file at run time, which \(target.language.rawValue) cannot do")
+        }
+        if !table.excluded.isEmpty && target.language == .ipfw {
+          return Gap("table <\(name)>", "it excludes addresses (`!addr`), which ipfw tables cannot")
+        }
       }
-      if case .table(let name) = t, let table = source.tables[name], !table.excluded.isEmpty, target.language == .ipfw {
-        return Gap("table <\(name)>", "it excludes addresses (`!addr`), which ipfw tables cannot")
-      }
+      return nil
     }
+    if let g = tableGap(r.match.source.terms) ?? tableGap(r.match.destination.terms) { return g }
+    for t in r.translation { if let g = tableGap(t.targets) { return g } }
     if r.tag != nil || r.match.tagged != nil, source.language != target.language {
       return Gap("tag", "tags are not translated between languages")
     }
@@ -202,33 +217,25 @@ public enum Translator {
   static let ruleLevelFeatures: Set<String> = ["af-to", "rewrite", "divert", "map-block"]
 
   /// The source without the dropped rules, and each remaining rule's original place.
-  static func remove(_ dropped: Set<RulePath>, from source: Ruleset) -> (
-    ruleset: Ruleset, paths: [String?: [RulePath]]
-  ) {
+  static func remove(_ dropped: Set<RulePath>, from source: Ruleset) -> Ruleset {
     var rs = source
-    var paths: [String?: [RulePath]] = [:]
     func keep(_ rules: [Rule], _ list: String?) -> [Rule] {
-      var out: [Rule] = []
-      var p: [RulePath] = []
-      for (i, r) in rules.enumerated() where !dropped.contains(RulePath(list: list, index: i)) {
-        out.append(r)
-        p.append(RulePath(list: list, index: i))
-      }
-      paths[list] = p
-      return out
+      rules.enumerated().filter { !dropped.contains(RulePath(list: list, index: $0.offset)) }.map(\.element)
     }
     rs.rules = keep(source.rules, nil)
-    rs.subrulesets = source.subrulesets.mapValues { $0 }
     for (name, rules) in source.subrulesets { rs.subrulesets[name] = keep(rules, name) }
-    return (rs, paths)
+    return rs
   }
 
   /// The rules in the target's order: translation rules first, in order, then the filter.
   static func flatten(
-    _ rs: Ruleset, paths: [String?: [RulePath]], target: TargetCapabilities,
+    _ rs: Ruleset, dropped: Set<RulePath>, target: TargetCapabilities,
     conflicts: inout [(RulePath, Rule, Gap)]
   ) -> [Rule] {
-    var translations = rs.rules.filter { $0.phase == .translation || $0.phase == .normalization }
+    var translations: [Rule] = []
+    for i in rs.rules.indices where rs.rules[i].phase == .translation || rs.rules[i].phase == .normalization {
+      if !dropped.contains(RulePath(list: nil, index: i)) { translations.append(rs.rules[i]) }
+    }
     if rs.language == .pf {
       // pf tries binat before rdr and nat, whatever their order in the file.
       translations =
@@ -237,35 +244,37 @@ public enum Translator {
     var filter: [Rule]
     switch rs.evaluation {
     case .lastMatchUnlessQuick:
-      let lastMatch = inline(rs.rules, list: nil, rs, paths: paths, gate: nil, conflicts: &conflicts)
+      let lastMatch = inline(rs.rules, list: nil, rs, dropped: dropped, gate: nil, conflicts: &conflicts)
       if target.evaluation == .firstMatch {
-        filter = firstMatch(lastMatch)
+        filter = firstMatch(lastMatch, after: translations)
+        translations = []
         // pf and ipfilter pass what no rule decides; ipfw's default rule denies.
         if !endsUnconditionally(filter) { filter.append(defaultRule(.pass, note: rs.language)) }
       } else {
         filter = lastMatch
       }
     case .firstMatch:
-      filter = rs.rules.filter { r in
-        r.phase == .filter && decides(r.action)
+      filter = []
+      filter.reserveCapacity(rs.rules.count)
+      for i in rs.rules.indices where rs.rules[i].phase == .filter && decides(rs.rules[i].action) {
+        if !dropped.contains(RulePath(list: nil, index: i)) { filter.append(rs.rules[i]) }
       }
       // Nothing after an unconditional rule is reached (ipfw's default rule after the user's own).
       if let end = filter.firstIndex(where: { endsUnconditionally([$0]) }) { filter = Array(filter[...end]) }
-      filter = filter.map { r in
-        guard r.origin.isEmpty, r.number == 65535, r.comment == nil else { return r }
-        var r = r
-        r.comment = "ipfw's default rule 65535"
-        return r
+      for i in filter.indices where filter[i].origin.isEmpty && filter[i].number == 65535 && filter[i].comment == nil {
+        filter[i].comment = "ipfw's default rule 65535"
       }
       if target.evaluation == .lastMatchUnlessQuick {
-        filter = filter.map {
-          var r = $0; r.quick = true; return r
-        }
+        for i in filter.indices { filter[i].quick = true }
         if !endsUnconditionally(filter) { filter.append(defaultRule(.block(.drop), note: rs.language)) }
       }
     }
-    var rules = (translations + filter).map(portsNameProtocols)
-    if target.language != .pf { rules = splitReturn(rules, evaluation: target.evaluation) }
+    var rules = filter
+    if !translations.isEmpty { rules = translations + filter }
+    for i in rules.indices where needsProtocols(rules[i]) { rules[i].match.protocols = [6, 17, 132] }
+    if target.language != .pf && rules.contains(where: splitsReturn) {
+      rules = splitReturn(rules, evaluation: target.evaluation)
+    }
     return rules
   }
 
@@ -274,9 +283,7 @@ public enum Translator {
   /// packets meet their own rule (first under first match or quick, last otherwise).
   public static func splitReturn(_ rules: [Rule], evaluation: EvaluationModel) -> [Rule] {
     rules.flatMap { r -> [Rule] in
-      guard case .block(.returnAny) = r.action, r.phase == .filter,
-        r.match.protocols.map({ $0.contains(6) && $0.count > 1 }) ?? true
-      else { return [r] }
+      guard splitsReturn(r) else { return [r] }
       var tcp = r
       tcp.match.protocols = [6]
       tcp.action = .block(.returnRST)
@@ -288,11 +295,14 @@ public enum Translator {
 
   /// Ports select TCP, UDP and SCTP packets: a rule comparing ports without naming a protocol
   /// names those three, as the targets' port syntax needs a protocol.
-  static func portsNameProtocols(_ r: Rule) -> Rule {
-    guard r.match.protocols == nil, r.match.sourcePort != nil || r.match.destinationPort != nil else { return r }
-    var r = r
-    r.match.protocols = [6, 17, 132]
-    return r
+  static func needsProtocols(_ r: Rule) -> Bool {
+    r.match.protocols == nil && (r.match.sourcePort != nil || r.match.destinationPort != nil)
+  }
+
+  /// Whether `splitReturn` writes the rule as two.
+  static func splitsReturn(_ r: Rule) -> Bool {
+    guard case .block(.returnAny) = r.action, r.phase == .filter else { return false }
+    return r.match.protocols.map { $0.contains(6) && $0.count > 1 } ?? true
   }
 
   static func decides(_ a: Action) -> Bool {
@@ -321,42 +331,49 @@ public enum Translator {
   /// A last-match list with anchors and groups written out in place; `quick` anchors become
   /// their rules in first-match order, all quick.
   static func inline(
-    _ rules: [Rule], list: String?, _ rs: Ruleset, paths: [String?: [RulePath]], gate: Match?,
+    _ rules: [Rule], list: String?, _ rs: Ruleset, dropped: Set<RulePath>, gate: Match?,
     conflicts: inout [(RulePath, Rule, Gap)]
   ) -> [Rule] {
     var out: [Rule] = []
-    for (i, r) in rules.enumerated() where r.phase == .filter {
-      let path = paths[list]?[i] ?? RulePath(list: list, index: i)
-      var gated = r
+    out.reserveCapacity(rules.count)
+    for i in rules.indices where rules[i].phase == .filter {
+      let path = RulePath(list: list, index: i)
+      if dropped.contains(path) { continue }
+      var gated = rules[i]
       if let gate {
-        guard let (m, empty) = r.match.conjoined(with: gate) else {
+        guard let (m, empty) = rules[i].match.conjoined(with: gate) else {
           conflicts.append(
-            (path, r, Gap("the rule", "its match cannot be combined with its anchor's or group head's in one rule")))
+            (
+              path, rules[i],
+              Gap("the rule", "its match cannot be combined with its anchor's or group head's in one rule")
+            ))
           continue
         }
         if empty { continue }
         gated.match = m
       }
-      switch r.action {
+      switch rules[i].action {
       case .call(let name):
         let inner = inline(
-          rs.subrulesets[name] ?? [], list: name, rs, paths: paths, gate: gated.match, conflicts: &conflicts)
+          rs.subrulesets[name] ?? [], list: name, rs, dropped: dropped, gate: gated.match, conflicts: &conflicts)
         out +=
-          r.quick
+          rules[i].quick
           ? firstMatch(inner).map {
             var x = $0; x.quick = true; return x
           } : inner
-      case .match where r.head != nil:
+      case .match where rules[i].head != nil:
         out += inline(
-          rs.subrulesets[r.head!] ?? [], list: r.head!, rs, paths: paths, gate: gated.match, conflicts: &conflicts)
+          rs.subrulesets[rules[i].head!] ?? [], list: rules[i].head!, rs, dropped: dropped, gate: gated.match,
+          conflicts: &conflicts)
       case .pass, .block:
         gated.head = nil
-        guard let g = r.head else {
+        guard let g = rules[i].head else {
           out.append(gated)
           continue
         }
-        let inner = inline(rs.subrulesets[g] ?? [], list: g, rs, paths: paths, gate: gated.match, conflicts: &conflicts)
-        if r.quick {
+        let inner = inline(
+          rs.subrulesets[g] ?? [], list: g, rs, dropped: dropped, gate: gated.match, conflicts: &conflicts)
+        if rules[i].quick {
           // Every rule of the group is quick (others are a gap): a packet the group matches
           // stops there, one it does not stops at the head.
           out += inner
@@ -373,8 +390,12 @@ public enum Translator {
   }
 
   /// A last-match-unless-quick list as a first-match list deciding alike.
-  static func firstMatch(_ rules: [Rule]) -> [Rule] {
-    rules.filter(\.quick) + rules.filter { !$0.quick }.reversed()
+  static func firstMatch(_ rules: [Rule], after head: [Rule] = []) -> [Rule] {
+    var out = head
+    out.reserveCapacity(head.count + rules.count + 1)
+    for i in rules.indices where rules[i].quick { out.append(rules[i]) }
+    for i in rules.indices.reversed() where !rules[i].quick { out.append(rules[i]) }
+    return out
   }
 }
 

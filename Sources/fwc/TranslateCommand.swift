@@ -136,9 +136,9 @@ struct TranslateCommand: ParsableCommand {
     }
     if target == .ipf {
       try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-      for f in files { try AtomicFile.write(f.text, to: (output as NSString).appendingPathComponent(f.name)) }
+      for f in files { try AtomicFile.save(f.text, to: (output as NSString).appendingPathComponent(f.name)) }
     } else {
-      try AtomicFile.write(files[0].text, to: output)
+      try AtomicFile.save(files[0].text, to: output)
     }
   }
 }
@@ -159,10 +159,23 @@ enum TranslationTargets {
 /// Writes a file through a temporary file in the same directory and a rename, so readers never
 /// see half of it.
 enum AtomicFile {
-  static func write(_ text: String, to path: String) throws {
+  static func save(_ text: String, to path: String) throws {
     let dir = (path as NSString).deletingLastPathComponent
     let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).fwc-\(getpid())"
-    guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw CommandFailure(description: "fwc: \(path): cannot write file") }
+    let bytes = Array(text.utf8)
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+      if n <= 0 { break }
+      written += n
+    }
+    // On disk before it takes the name, so that a crash leaves the old file or the new one.
+    let synced = fsync(fd) == 0
+    close(fd)
+    if written < bytes.count || !synced {
+      unlink(tmp)
       throw CommandFailure(description: "fwc: \(path): cannot write file")
     }
     if rename(tmp, path) != 0 {

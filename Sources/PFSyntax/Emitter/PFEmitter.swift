@@ -285,8 +285,8 @@ public enum PFEmitter {
     guard case .translate(let kind, let negated) = r.action, !negated, let t = r.translation.first else {
       return translationRule(r)
     }
-    let direction = kind == .rdr ? "in" : "out"
-    var s = "match \(direction)"
+    // binat-to works both ways and takes no direction.
+    var s = kind == .rdr ? "match in" : kind == .nat ? "match out" : "match"
     if r.log { s += " log" }
     s += header(r.match)
     s += kind == .rdr ? " rdr-to " : kind == .nat ? " nat-to " : " binat-to "
