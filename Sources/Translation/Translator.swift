@@ -275,7 +275,35 @@ public enum Translator {
     if target.language != .pf && rules.contains(where: splitsReturn) {
       rules = splitReturn(rules, evaluation: target.evaluation)
     }
-    return rules
+    return target.language == .ipf ? rules : mergingPortLists(rules)
+  }
+
+  /// Adjacent rules from one source line that differ only in their destination ports (pfctl
+  /// writes `port { 80, 443 }` as one rule per port) as one rule with a port list: they decide
+  /// alike, next to each other, under either evaluation order.
+  static func mergingPortLists(_ rules: [Rule]) -> [Rule] {
+    var out: [Rule] = []
+    out.reserveCapacity(rules.count)
+    func positive(_ ps: [RangeMatch]?) -> Bool {
+      ps.map { $0.allSatisfy { $0.op != .notEqual && $0.op != .outsideRange } } ?? false
+    }
+    for r in rules {
+      if let last = out.last, r.phase == .filter, last.phase == .filter, !r.origin.isEmpty, last.origin == r.origin,
+        positive(last.match.destinationPort), positive(r.match.destinationPort)
+      {
+        var a = last
+        var b = r
+        a.match.destinationPort = nil
+        b.match.destinationPort = nil
+        b.number = a.number
+        if a == b {
+          out[out.count - 1].match.destinationPort! += r.match.destinationPort!
+          continue
+        }
+      }
+      out.append(r)
+    }
+    return out
   }
 
   /// pf's `block return` answers TCP with a reset and the rest with an ICMP error: as a TCP rule

@@ -101,7 +101,8 @@ public enum PFEmitter {
         }
       }
     } else {
-      for r in translations where !(r.translationKind == .binat && r.match.direction == .in) {
+      // `match` rules are last-match: in reverse, the first translation rule still wins.
+      for r in translations.reversed() where !(r.translationKind == .binat && r.match.direction == .in) {
         out += comment(r, options) + openBSDTranslation(r) + "\n"
       }
     }
