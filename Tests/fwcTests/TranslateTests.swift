@@ -130,6 +130,7 @@ final class TranslateTests: XCTestCase {
         lossless += 1
       }
     }
+    print("translate round trips: \(lossless) lossless X -> Y -> X equivalent under fwc diff")
     XCTAssertGreaterThan(lossless, 100, "too few lossless round trips")
   }
 
