@@ -51,7 +51,11 @@ public enum Translator {
     var index: Int
   }
 
-  public static func plan(_ source: Ruleset, to target: TargetCapabilities) -> TranslationPlan {
+  public static func plan(
+    _ original: Ruleset, to target: TargetCapabilities, host: HostContext = .empty
+  ) -> TranslationPlan {
+    var featureLosses: [TranslationLoss] = []
+    let source = resolvingInterfaces(original, for: target, host: host, notes: &featureLosses)
     var losses: [TranslationLoss] = []
     var dropped: Set<RulePath> = []
     func lose(_ path: RulePath, _ rule: Rule, _ gap: Gap) {
@@ -59,7 +63,6 @@ public enum Translator {
       losses.append(
         TranslationLoss(origin: rule.origin.first, what: gap.what, target: target.language, reason: gap.reason))
     }
-    var featureLosses: [TranslationLoss] = []
     func check(_ rules: [Rule], list: String?) {
       // Rules are read in place: copying one costs a reference count per field.
       for i in rules.indices {
@@ -133,7 +136,50 @@ public enum Translator {
     let all = (losses + featureLosses).filter { seen.insert($0).inserted }.sorted { a, b in
       (a.origin?.fileID ?? 0, a.origin?.line ?? 0) < (b.origin?.fileID ?? 0, b.origin?.line ?? 0)
     }
-    return TranslationPlan(ruleset: out, losses: all, source: source, dropped: dropped, lostSkips: lostSkips)
+    return TranslationPlan(ruleset: out, losses: all, source: original, dropped: dropped, lostSkips: lostSkips)
+  }
+
+  /// The ruleset with interface address terms (`(em0)`, `em0:network`, and `self` for ipf)
+  /// replaced by the addresses the host context gives them, for targets that have no such terms;
+  /// each replacement is noted, as the rule no longer follows address changes.
+  static func resolvingInterfaces(
+    _ rs: Ruleset, for target: TargetCapabilities, host: HostContext, notes: inout [TranslationLoss]
+  ) -> Ruleset {
+    guard target.language != .pf, !host.interfaces.isEmpty else { return rs }
+    let env = AddressEnvironment(tables: rs.tables, host: host)
+    func resolve(_ a: inout AddressMatch, _ origin: SourceLocation?, family: AddressFamily?) {
+      guard a.terms.contains(where: { if case .interface = $0 { return true } else { return false } }) else { return }
+      var terms: [AddressTerm] = []
+      for t in a.terms {
+        guard case .interface(let name, let modifier, let prefix) = t,
+          !(target.language == .ipfw && name == "self" && modifier == nil && prefix == nil),
+          let all = env.networks(ofInterface: name, modifier: modifier, prefix: prefix),
+          case let nets = all.filter({ family == nil || $0.family == family }), !nets.isEmpty
+        else {
+          terms.append(t)
+          continue
+        }
+        terms += nets.map { .network($0) }
+        notes.append(
+          TranslationLoss(
+            origin: origin, what: PFStyle.describe(t), target: target.language,
+            reason:
+              "written as the addresses the host context gives it (\(nets.map(\.description).joined(separator: ", "))); the rule no longer follows address changes"
+          ))
+      }
+      a.terms = terms
+    }
+    func fix(_ rules: inout [Rule]) {
+      for i in rules.indices where rules[i].phase == .filter {
+        let family = rules[i].match.family
+        resolve(&rules[i].match.source, rules[i].origin.first, family: family)
+        resolve(&rules[i].match.destination, rules[i].origin.first, family: family)
+      }
+    }
+    var out = rs
+    fix(&out.rules)
+    for name in out.subrulesets.keys { fix(&out.subrulesets[name]!) }
+    return out
   }
 
   /// Why a rule cannot be carried from the source's evaluation order to the target's, if so.
@@ -275,33 +321,62 @@ public enum Translator {
     if target.language != .pf && rules.contains(where: splitsReturn) {
       rules = splitReturn(rules, evaluation: target.evaluation)
     }
-    return target.language == .ipf ? rules : mergingPortLists(rules)
+    return target.language == .ipf ? rules : mergingLists(rules)
   }
 
-  /// Adjacent rules from one source line that differ only in their destination ports (pfctl
-  /// writes `port { 80, 443 }` as one rule per port) as one rule with a port list: they decide
-  /// alike, next to each other, under either evaluation order.
-  static func mergingPortLists(_ rules: [Rule]) -> [Rule] {
+  /// Adjacent rules from one source line that differ in one list only — destination ports,
+  /// ICMP types, source or destination addresses (pfctl writes `port { 80, 443 }` as one rule
+  /// per port) — as one rule with the list: they decide alike, next to each other, under
+  /// either evaluation order.
+  static func mergingLists(_ rules: [Rule]) -> [Rule] {
     var out: [Rule] = []
     out.reserveCapacity(rules.count)
     func positive(_ ps: [RangeMatch]?) -> Bool {
       ps.map { $0.allSatisfy { $0.op != .notEqual && $0.op != .outsideRange } } ?? false
     }
-    for r in rules {
-      if let last = out.last, r.phase == .filter, last.phase == .filter, !r.origin.isEmpty, last.origin == r.origin,
-        positive(last.match.destinationPort), positive(r.match.destinationPort)
-      {
-        var a = last
-        var b = r
-        a.match.destinationPort = nil
-        b.match.destinationPort = nil
-        b.number = a.number
-        if a == b {
-          out[out.count - 1].match.destinationPort! += r.match.destinationPort!
-          continue
-        }
+    func plain(_ a: AddressMatch) -> Bool {
+      !a.negated && a.terms.allSatisfy { if case .network = $0 { return true } else { return false } }
+    }
+    /// `b` joined into `a` when they differ in one list only.
+    func joined(_ a: Rule, _ b: Rule) -> Rule? {
+      guard a.phase == .filter, b.phase == .filter, !b.origin.isEmpty, a.origin == b.origin else { return nil }
+      /// The rules with one field cleared are equal: `a` with the field's two values combined.
+      func along<T>(_ field: WritableKeyPath<Match, T>, cleared: T, _ combine: (T, T) -> T) -> Rule? {
+        var x = a
+        var y = b
+        y.number = x.number
+        x.match[keyPath: field] = cleared
+        y.match[keyPath: field] = cleared
+        guard x == y else { return nil }
+        x.match[keyPath: field] = combine(a.match[keyPath: field], b.match[keyPath: field])
+        return x
       }
-      out.append(r)
+      if positive(a.match.destinationPort), positive(b.match.destinationPort),
+        let r = along(\.destinationPort, cleared: nil, { ($0 ?? []) + ($1 ?? []) })
+      {
+        return r
+      }
+      if a.match.icmpType != nil, b.match.icmpType != nil, a.match.icmpCode == nil,
+        let r = along(\.icmpType, cleared: nil, { ($0 ?? []) + ($1 ?? []) })
+      {
+        return r
+      }
+      if plain(a.match.source), plain(b.match.source),
+        let r = along(\.source, cleared: .any, { AddressMatch($0.terms + $1.terms) })
+      {
+        return r
+      }
+      if plain(a.match.destination), plain(b.match.destination) {
+        return along(\.destination, cleared: .any, { AddressMatch($0.terms + $1.terms) })
+      }
+      return nil
+    }
+    for r in rules {
+      if let last = out.last, let j = joined(last, r) {
+        out[out.count - 1] = j
+      } else {
+        out.append(r)
+      }
     }
     return out
   }
@@ -430,4 +505,13 @@ public enum Translator {
 extension Gap {
   /// This gap, unless `condition` holds.
   func unless(_ condition: Bool) -> Gap? { condition ? nil : self }
+}
+
+/// Address terms in pf's words, for messages.
+enum PFStyle {
+  static func describe(_ t: AddressTerm) -> String {
+    guard case .interface(let name, let modifier, let prefix) = t else { return "\(t)" }
+    if name == "self" { return "self" }
+    return "(\(name)\(modifier.map { ":" + $0 } ?? ""))" + (prefix.map { "/\($0)" } ?? "")
+  }
 }

@@ -78,7 +78,7 @@ struct TranslateCommand: ParsableCommand {
     if source.ruleset.language == target {
       throw CommandFailure(description: "fwc: \(source.name) is already \(target.rawValue); use `fwc print`")
     }
-    let plan = Translator.plan(source.ruleset, to: TranslationTargets.capabilities(target))
+    let plan = Translator.plan(source.ruleset, to: TranslationTargets.capabilities(target), host: host)
     var err = ""
     for loss in plan.losses { err += "\(loss)\n" }
     FileHandle.standardError.write(Data(err.utf8))
