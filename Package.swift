@@ -37,8 +37,9 @@ let package = Package(
       name: "Semantics", dependencies: ["FirewallIR", "PacketSets"],
       // The evaluator's per-packet loop reaches its tables only through its own methods.
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-    // Moving rulesets between languages: capabilities, evaluation-order conversion, losses.
-    .target(name: "Translation", dependencies: ["FirewallIR"]),
+    // Moving rulesets between languages: each target's capabilities (from its emitter),
+    // evaluation-order conversion, losses, what a translation is compared on.
+    .target(name: "Translation", dependencies: ["FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax"]),
     // ipnat's sessions and address and port allocation, as ipftest runs them.
     .target(name: "IPNatEmulation", dependencies: ["FirewallIR", "IPFilterSyntax", "Semantics"]),
     // libpcap, from the system (Debian: libpcap-dev; FreeBSD: base system).
@@ -64,6 +65,12 @@ let package = Package(
       name: "SemanticsTests",
       dependencies: [
         "Semantics", "PacketSets", "FirewallIR", "IPFilterSyntax", "PFSyntax", "IPFWSyntax", "Capture", "TestSupport",
+      ]),
+    .testTarget(
+      name: "TranslationTests",
+      dependencies: [
+        "Translation", "PFSyntax", "IPFilterSyntax", "IPFWSyntax", "Semantics", "PacketSets", "FirewallIR",
+        "TestSupport",
       ]),
     .testTarget(
       name: "fwcTests", dependencies: ["fwc", "Capture", "Semantics", "PacketSets", "FirewallIR", "TestSupport"]),

@@ -78,7 +78,7 @@ struct TranslateCommand: ParsableCommand {
     if source.ruleset.language == target {
       throw CommandFailure(description: "fwc: \(source.name) is already \(target.rawValue); use `fwc print`")
     }
-    let plan = Translator.plan(source.ruleset, to: TranslationTargets.capabilities(target), host: host)
+    let plan = Translator.plan(source.ruleset, to: TargetCapabilities.of(target), host: host)
     var err = ""
     for loss in plan.losses { err += "\(loss)\n" }
     FileHandle.standardError.write(Data(err.utf8))
@@ -139,19 +139,6 @@ struct TranslateCommand: ParsableCommand {
       for f in files { try AtomicFile.save(f.text, to: (output as NSString).appendingPathComponent(f.name)) }
     } else {
       try AtomicFile.save(files[0].text, to: output)
-    }
-  }
-}
-
-/// Each target's capabilities, from its emitter.
-enum TranslationTargets {
-  static func capabilities(_ l: Language) -> TargetCapabilities {
-    switch l {
-    case .pf: return TargetCapabilities(language: .pf) { r in PFEmitter.gap(in: r).map { Gap($0.what, $0.reason) } }
-    case .ipfw:
-      return TargetCapabilities(language: .ipfw) { r in IPFWEmitter.gap(in: r).map { Gap($0.what, $0.reason) } }
-    case .ipf:
-      return TargetCapabilities(language: .ipf) { r in IPFEmitter.gap(in: r).map { Gap($0.what, $0.reason) } }
     }
   }
 }
