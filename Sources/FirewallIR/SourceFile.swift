@@ -65,6 +65,11 @@ public enum FileNames {
     }
   }
 
+  /// The file's name with control characters as `?`, for comments in generated text.
+  public static func printable(_ id: Int32) -> String {
+    String(name(id).unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+  }
+
   public static func name(_ id: Int32) -> String {
     table.withLock { t in id >= 0 && Int(id) < t.names.count ? t.names[Int(id)] : "?" }
   }
@@ -95,4 +100,10 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
   }
 
   public var description: String { "\(file):\(line):\(column)" }
+}
+
+extension SourceLocation {
+  /// `FILE:LINE` for a comment in generated rule text: control characters in the file name
+  /// (a newline would end the comment and start a rule) become `?`.
+  public var commentText: String { FileNames.printable(fileID) + ":\(line)" }
 }

@@ -88,6 +88,9 @@ public enum IPFWEmitter {
     }
     if let g = portGap(m.sourcePort) ?? portGap(m.destinationPort) { return g }
     if r.stateLimits != nil { return ("state limits", "ipfw limits states per flow mask, not per rule") }
+    if case .block(.returnAny) = r.action, m.probability != nil {
+      return ("block return with probability", "written as two rules, it would draw twice for TCP packets")
+    }
     return nil
   }
 
@@ -135,32 +138,36 @@ public enum IPFWEmitter {
       return r.origin.isEmpty ? r.comment.map { String($0.prefix(80)) } : nil
     }
     if rs.rules.contains(where: { $0.state != .none }) { rules.append(Line(body: "check-state")) }
+    var filter: [Rule] = []
     for i in rs.rules.indices where rs.rules[i].phase == .filter {
-      let m = rs.rules[i].match
-      let c = comment(rs.rules[i])
+      filter += splitByFamily(rs.rules[i])
+    }
+    for i in filter.indices {
+      let m = filter[i].match
+      let c = comment(filter[i])
       if m.tcpFlags != nil, m.protocols == nil {
         // Flags constrain TCP packets only: the TCP part with its flags, then the other
         // protocols, which TCP packets that missed the flags skip.
-        var tcp = rs.rules[i]
+        var tcp = filter[i]
         tcp.match.protocols = [6]
         rules.append(Line(body: rule(tcp), comment: c))
         var skip = Match()
         skip.protocols = [6]
         rules.append(Line(body: body(skip, state: nil), skipsNext: true))
-        var rest = rs.rules[i]
+        var rest = filter[i]
         rest.match.tcpFlags = nil
         rules.append(Line(body: rule(rest), comment: c))
         rules.append(Line(body: "", afterSkipped: true))
       } else if m.tcpFlags != nil, let ps = m.protocols, ps.contains(6), ps.count > 1 {
-        var tcp = rs.rules[i]
+        var tcp = filter[i]
         tcp.match.protocols = [6]
         rules.append(Line(body: rule(tcp), comment: c))
-        var rest = rs.rules[i]
+        var rest = filter[i]
         rest.match.protocols = ps.filter { $0 != 6 }
         rest.match.tcpFlags = nil
         rules.append(Line(body: rule(rest), comment: c))
       } else {
-        rules.append(Line(body: rule(rs.rules[i]), comment: c))
+        rules.append(Line(body: rule(filter[i]), comment: c))
       }
     }
     // Markers (empty bodies) only say that the next rule needs a greater number.
@@ -176,7 +183,7 @@ public enum IPFWEmitter {
         continue
       }
       var n = fits ? options.first + k * options.step : 1 + k * 65533 / max(count, 1)
-      if let last = numbers.last { n = max(n, strict ? last + 1 : last) }
+      if let last = numbers.last { n = min(65534, max(n, strict ? last + 1 : last)) }
       numbers.append(n)
       strict = false
       k += 1
@@ -205,7 +212,7 @@ public enum IPFWEmitter {
   /// Words with characters the shell would read (`table(x)`, `'s`) in single quotes.
   static func shellQuoted(_ text: String) -> String {
     text.split(separator: " ", omittingEmptySubsequences: false).map { w -> String in
-      let special = w.contains { "()<>;&|$`\\\"'*?[]#~!{}".contains($0) }
+      let special = w.contains { "()<>;&|$`\\\"'*?[]#~!{}\n\r\t".contains($0) }
       guard special, w != "{", w != "}", w != "!" else { return String(w) }
       return "'" + w.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }.joined(separator: " ")
@@ -218,13 +225,41 @@ public enum IPFWEmitter {
     if let n = names[id] {
       name = n
     } else {
-      let file = FileNames.name(id)
+      let file = FileNames.printable(id)
       name = file.split(separator: "/").last.map(String.init) ?? file
       names[id] = name
     }
     let room = 80 - "from :\(line)".utf8.count
     let shown = name.utf8.count <= room ? name : "..." + String(name.suffix(room - 3))
     return "from \(shown):\(line)"
+  }
+
+  /// A rule whose address lists hold IPv4 and IPv6 networks as one rule per family (ipfw reads
+  /// one address list as one family); the rules are adjacent and decide alike.
+  static func splitByFamily(_ r: Rule) -> [Rule] {
+    func families(_ a: AddressMatch) -> Set<AddressFamily> {
+      Set(a.terms.compactMap { if case .network(let n) = $0 { return n.family } else { return nil } })
+    }
+    guard families(r.match.source).count > 1 || families(r.match.destination).count > 1 else { return [r] }
+    var out: [Rule] = []
+    for f in [AddressFamily.inet, .inet6] where r.match.family == nil || r.match.family == f {
+      func keep(_ t: AddressTerm) -> Bool { if case .network(let n) = t { return n.family == f } else { return true } }
+      var x = r
+      x.match.family = f
+      x.match.source.terms = r.match.source.terms.filter(keep)
+      x.match.destination.terms = r.match.destination.terms.filter(keep)
+      // A side left with no address matches nothing (or, negated, everything of the family).
+      if x.match.source.terms.isEmpty {
+        if !x.match.source.negated { continue }
+        x.match.source = .any
+      }
+      if x.match.destination.terms.isEmpty {
+        if !x.match.destination.negated { continue }
+        x.match.destination = .any
+      }
+      out.append(x)
+    }
+    return out
   }
 
   static func tablesUsed(_ r: Rule) -> [String] {

@@ -142,9 +142,14 @@ public enum IPFWLowering {
     case "tcpflags":
       guard !o.negated, m.tcpFlags == nil, let v = o.values.first else { return false }
       m.tcpFlags = TCPFlagsMatch(set: UInt8(v.low), mask: UInt8(v.low | v.high))
+      // `tcpflags` (and `setup`) match TCP packets only, whatever the rule's protocol.
+      m.protocols = (m.protocols ?? [6]).filter { $0 == 6 }
     case "icmptypes", "icmp6types":
       guard !o.negated, m.icmpType == nil else { return false }
       m.icmpType = o.values.map { UInt8($0.low) }
+      // `icmptypes` match ICMP packets only, `icmp6types` ICMPv6 ones.
+      let icmp: UInt8 = o.keyword == "icmptypes" ? 1 : 58
+      m.protocols = (m.protocols ?? [icmp]).filter { $0 == icmp }
     case "uid", "gid":
       guard !o.negated, o.values.count == 1 else { return false }
       if o.keyword == "uid" { m.user = ranges()[0] } else { m.group = ranges()[0] }

@@ -35,6 +35,9 @@ public enum IPFEmitter {
     if m.icmpCode != nil && (m.icmpType?.count ?? 0) != 1 {
       return ("icmp-code", "ipf matches an ICMP code with one ICMP type")
     }
+    if let ps = m.protocols, ps.contains(132), m.sourcePort != nil || m.destinationPort != nil {
+      return ("sctp ports", "ipf compares ports of TCP and UDP only")
+    }
     if m.fragment && m.conditions != nil { return ("fragment", "combined with other header conditions") }
     for a in [m.source, m.destination] {
       for t in a.terms {
@@ -67,6 +70,12 @@ public enum IPFEmitter {
       }
       if t.pool != nil && t.pool != "round-robin" { return (t.pool!, "ipnat has no such pool option") }
       if kind == .rdr {
+        if m.destination.negated || m.source.negated {
+          return ("a negated address on an rdr rule", "not translated to ipnat")
+        }
+        if let ps = m.sourcePort, ps.count != 1 {
+          return ("a source port list on an rdr rule", "ipnat compares one port")
+        }
         if let ps = m.destinationPort, ps.count != 1 || ps[0].op != .equal {
           return ("an rdr port comparison", "ipnat redirects one port")
         }
@@ -84,6 +93,14 @@ public enum IPFEmitter {
         }
       }
       if m.source.negated { return ("a negated source on a translation rule", "not translated to ipnat") }
+      // The inbound half of a binat has the outbound rule's destination as its source.
+      let far = m.direction == .in ? m.source : m.destination
+      if kind == .binat, !far.isAny || m.protocols != nil || m.sourcePort != nil || m.destinationPort != nil {
+        return ("binat with a destination, protocol or ports", "ipnat's bimap maps an address only")
+      }
+      for a in [m.source, m.destination] where a.terms.count > 1 {
+        return ("an address list on a translation rule", "ipnat rules name one address per side")
+      }
     }
     return nil
   }
@@ -144,7 +161,7 @@ public enum IPFEmitter {
   static func originComment(_ r: Rule, _ options: Options) -> String {
     if r.origin.isEmpty, let c = r.comment { return "# \(c)\n" }
     guard options.origins, let o = r.origin.first else { return "" }
-    return "# from \(o.file):\(o.line)\n"
+    return "# from \(o.commentText)\n"
   }
 
   /// A pool name ipf accepts: letters, digits and `_`.
@@ -210,8 +227,10 @@ public enum IPFEmitter {
     case .block(let how):
       switch how {
       case .returnRST, .returnRST6: action = "block return-rst"
-      case .returnICMP, .icmpUnreachable, .icmp6Unreachable: action = "block return-icmp"
-      case .returnAny: action = m.protocols == [6] ? "block return-rst" : "block return-icmp"
+      // pf's return-icmp answers port unreachable; ipf's bare return-icmp would say net.
+      case .returnICMP: action = "block return-icmp(3)"
+      case .icmpUnreachable(let code, _), .icmp6Unreachable(let code): action = "block return-icmp(\(code))"
+      case .returnAny: action = m.protocols == [6] ? "block return-rst" : "block return-icmp(3)"
       default: action = "block"
       }
     default: action = "count"
@@ -235,7 +254,12 @@ public enum IPFEmitter {
                   if r.log { head += " log" }
                   if r.quick { head += " quick" }
                   if let i = m.interface { head += " on \(i)" }
-                  if let f = m.family { head += " family \(f.keyword)" }
+                  if let f = m.family {
+                    head += " family \(f.keyword)"
+                  } else if p == 58 && t != nil {
+                    // ipf reads ICMP types as ICMPv6 only in an inet6 rule.
+                    head += " family inet6"
+                  }
                   if let t = m.tos { head += " tos \(t)" }
                   let ends = " from \(s)" + (sp.map { " " + $0 } ?? "") + " to \(dst)" + (dp.map { " " + $0 } ?? "")
                   var tail = ""
@@ -336,7 +360,8 @@ public enum IPFEmitter {
       default: return base + options + proto
       }
     case .rdr:
-      var s = "rdr \(ifname) from \(object(m.source)) to \(object(m.destination))"
+      var s = "rdr \(ifname) from \(object(m.source))" + (m.sourcePort.map { " " + port($0[0]) } ?? "")
+      s += " to \(object(m.destination))"
       if let p = m.destinationPort?.first { s += " port = \(p.low)" }
       s += " -> \(target)"
       if m.destinationPort != nil || t.portLow != nil {

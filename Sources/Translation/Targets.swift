@@ -9,9 +9,14 @@ extension TargetCapabilities {
     switch language {
     case .pf: return TargetCapabilities(language: .pf) { r in PFEmitter.gap(in: r).map { Gap($0.what, $0.reason) } }
     case .ipfw:
-      return TargetCapabilities(language: .ipfw) { r in IPFWEmitter.gap(in: r).map { Gap($0.what, $0.reason) } }
+      // Both pass packets with IP options, which pf's `allow-opts` asks for.
+      return TargetCapabilities(language: .ipfw, features: ["allow-opts"]) { r in
+        IPFWEmitter.gap(in: r).map { Gap($0.what, $0.reason) }
+      }
     case .ipf:
-      return TargetCapabilities(language: .ipf) { r in IPFEmitter.gap(in: r).map { Gap($0.what, $0.reason) } }
+      return TargetCapabilities(language: .ipf, features: ["allow-opts"]) { r in
+        IPFEmitter.gap(in: r).map { Gap($0.what, $0.reason) }
+      }
     }
   }
 }

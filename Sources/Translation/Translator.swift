@@ -98,6 +98,7 @@ public enum Translator {
       }
     }
 
+    if let note = stateLookupNote(source, target: target) { losses.append(note) }
     // Flattening may find rules whose match cannot be combined with their anchor's or head's:
     // those are lost too, and the flattening runs again without them.
     var flat: [Rule] = []
@@ -208,6 +209,9 @@ public enum Translator {
       return Gap("return", "call and return are not translated")
     case .call(let name):
       if source.language == .ipfw { return Gap("call", "call and return are not translated") }
+      if r.phase == .translation {
+        return Gap("nat-anchor/rdr-anchor \"\(name)\"", "translation anchors are not written out yet")
+      }
       if source.subrulesets[name] == nil || source.subrulesets[name]!.isEmpty {
         return Gap(
           "anchor \"\(name)\"", "its rules are loaded at run time (pfctl -a); only inline anchors are translated")
@@ -244,6 +248,17 @@ public enum Translator {
           return Gap(
             "table <\(name)>", "it is loaded from a file at run time, which \(target.language.rawValue) cannot do")
         }
+        let plain = (table.entries + table.excluded).allSatisfy {
+          switch $0 {
+          case .network, .range: return true
+          default: return false
+          }
+        }
+        if !plain && target.language != .pf {
+          return Gap(
+            "table <\(name)>",
+            "it names interface addresses or other tables, which \(target.language.rawValue) tables cannot hold")
+        }
         if !table.excluded.isEmpty && target.language == .ipfw {
           return Gap("table <\(name)>", "it excludes addresses (`!addr`), which ipfw tables cannot")
         }
@@ -256,6 +271,29 @@ public enum Translator {
       return Gap("tag", "tags are not translated between languages")
     }
     return nil
+  }
+
+  /// ipfw looks states up at its first `check-state` or stateful rule; pf and ipfilter before
+  /// any rule. A blocking rule before that point decides later packets of known connections
+  /// differently, which first packets (what --verify compares) do not show.
+  static func stateLookupNote(_ rs: Ruleset, target: TargetCapabilities) -> TranslationLoss? {
+    guard rs.language == .ipfw, target.language != .ipfw else { return nil }
+    guard
+      let lookup = rs.rules.firstIndex(where: { r in
+        if case .checkState = r.action { return true }
+        return r.state != .none
+      })
+    else { return nil }
+    guard
+      let blocker = rs.rules[..<lookup].first(where: {
+        if case .block = $0.action { return true } else { return false }
+      })
+    else { return nil }
+    return TranslationLoss(
+      origin: blocker.origin.first, what: "the order of this rule and the state lookup", target: target.language,
+      reason:
+        "ipfw looks states up at \(rs.rules[lookup].origin.first.map { "line \($0.line)" } ?? "a later rule"), after this rule; \(target.language.rawValue) looks them up before any rule, so replies this rule blocks would pass"
+    )
   }
 
   /// Features whose loss would change what happens to the packet, not only how it is handled:
@@ -339,7 +377,8 @@ public enum Translator {
     }
     /// `b` joined into `a` when they differ in one list only.
     func joined(_ a: Rule, _ b: Rule) -> Rule? {
-      guard a.phase == .filter, b.phase == .filter, !b.origin.isEmpty, a.origin == b.origin else { return nil }
+      guard a.phase == .filter, b.phase == .filter, !b.origin.isEmpty, a.origin == b.origin, a.stateLimits == nil
+      else { return nil }
       /// The rules with one field cleared are equal: `a` with the field's two values combined.
       func along<T>(_ field: WritableKeyPath<Match, T>, cleared: T, _ combine: (T, T) -> T) -> Rule? {
         var x = a
@@ -352,6 +391,7 @@ public enum Translator {
         return x
       }
       if positive(a.match.destinationPort), positive(b.match.destinationPort),
+        (a.match.destinationPort?.count ?? 0) < maxList,
         let r = along(\.destinationPort, cleared: nil, { ($0 ?? []) + ($1 ?? []) })
       {
         return r
@@ -361,16 +401,18 @@ public enum Translator {
       {
         return r
       }
-      if plain(a.match.source), plain(b.match.source),
+      if plain(a.match.source), plain(b.match.source), a.match.source.terms.count < maxList,
         let r = along(\.source, cleared: .any, { AddressMatch($0.terms + $1.terms) })
       {
         return r
       }
-      if plain(a.match.destination), plain(b.match.destination) {
+      if plain(a.match.destination), plain(b.match.destination), a.match.destination.terms.count < maxList {
         return along(\.destination, cleared: .any, { AddressMatch($0.terms + $1.terms) })
       }
       return nil
     }
+    // ipfw takes up to about 30 addresses and 60 ports in one rule.
+    let maxList = 24
     for r in rules {
       if let last = out.last, let j = joined(last, r) {
         out[out.count - 1] = j

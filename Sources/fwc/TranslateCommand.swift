@@ -137,6 +137,10 @@ struct TranslateCommand: ParsableCommand {
     if target == .ipf {
       try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
       for f in files { try AtomicFile.save(f.text, to: (output as NSString).appendingPathComponent(f.name)) }
+      // A bundle file this translation does not need must not linger from an earlier one.
+      for name in ["ipnat.conf", "ippool.conf"] where !files.contains(where: { $0.name == name }) {
+        unlink((output as NSString).appendingPathComponent(name))
+      }
     } else {
       try AtomicFile.save(files[0].text, to: output)
     }

@@ -59,6 +59,9 @@ public enum PFEmitter {
       }
     default: break
     }
+    if let p = r.stateLimits?.sourcePrefix, p != 32 && p != 128 {
+      return ("max-per-src with a /\(p) mask", "pf counts states per source address")
+    }
     if r.state == .record || r.state == .limit, r.stateName != nil {
       return ("named state", "pf has one state table")
     }
@@ -107,14 +110,15 @@ public enum PFEmitter {
       }
     }
     if !translations.isEmpty && !filter.isEmpty { out += "\n" }
-    for r in filter { out += comment(r, options) + filterRule(r) + "\n" }
+    let allowOptions = options.source != nil && options.source != .pf
+    for r in filter { out += comment(r, options) + filterRule(r, allowOptions: allowOptions) + "\n" }
     return out
   }
 
   static func comment(_ r: Rule, _ options: Options) -> String {
     var s = ""
     if let c = r.comment, r.origin.isEmpty { s += "# \(c)\n" }
-    if options.origins, let o = r.origin.first { s += "# from \(o.file):\(o.line)\n" }
+    if options.origins, let o = r.origin.first { s += "# from \(o.commentText)\n" }
     return s
   }
 
@@ -199,7 +203,7 @@ public enum PFEmitter {
     return word(f.set) + "/" + word(f.mask)
   }
 
-  static func filterRule(_ r: Rule) -> String {
+  static func filterRule(_ r: Rule, allowOptions: Bool = false) -> String {
     let m = r.match
     var s: String
     switch r.action {
@@ -251,6 +255,9 @@ public enum PFEmitter {
         }
       }
     }
+    // pf refuses packets with IP options (IPv6 routing headers) unless the pass rule allows
+    // them; ipfw and ipfilter pass them.
+    if case .pass = r.action, allowOptions { s += " allow-opts" }
     if let t = r.tag { s += " tag " + quote(t) }
     if let t = m.tagged { s += (m.taggedNegated ? " !" : " ") + "tagged " + quote(t) }
     return s
