@@ -51,6 +51,7 @@ public enum FileNames {
   private struct Table {
     var names: [String] = []
     var ids: [String: Int32] = [:]
+    var printable: [Int32: String] = [:]
   }
   private static let table = Mutex(Table())
 
@@ -67,7 +68,13 @@ public enum FileNames {
 
   /// The file's name with control characters as `?`, for comments in generated text.
   public static func printable(_ id: Int32) -> String {
-    String(name(id).unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+    table.withLock { t in
+      if let p = t.printable[id] { return p }
+      let name = id >= 0 && Int(id) < t.names.count ? t.names[Int(id)] : "?"
+      let p = String(name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+      t.printable[id] = p
+      return p
+    }
   }
 
   public static func name(_ id: Int32) -> String {

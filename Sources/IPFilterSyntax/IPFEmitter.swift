@@ -135,6 +135,7 @@ public enum IPFEmitter {
     }
     let header = options.source.map { "# translated by fwc from \($0.rawValue)\n" } ?? ""
     var ipf = header
+    ipf.reserveCapacity(rs.rules.count * 120)
     var ipnat = header
     for r in rs.rules where !(r.translationKind == .binat && r.match.direction == .in) {
       let comment = originComment(r, options)
@@ -144,7 +145,10 @@ public enum IPFEmitter {
       }
       guard r.phase == .filter else { continue }
       ipf += comment
-      for line in filterRules(r, pool: pool, anonymous: anonymous) { ipf += line + "\n" }
+      for line in filterRules(r, pool: pool, anonymous: anonymous) {
+        ipf += line
+        ipf += "\n"
+      }
     }
     var ippool = header
     for p in pools {
