@@ -197,7 +197,7 @@ public enum Translator {
     for f in r.features where ruleLevelFeatures.contains(f) {
       return Gap(f, "it changes where the packet goes or what it becomes, which the target cannot say")
     }
-    if r.phase == .filter && !r.translation.isEmpty && target.language != source.language {
+    if r.phase == .filter && !r.translation.isEmpty && source.language == .pf {
       return Gap("nat-to/rdr-to on a filter rule", "translation on filter rules is not translated yet")
     }
     switch r.action {
@@ -229,6 +229,8 @@ public enum Translator {
     case .checkState:
       // The target looks states up where its own model does (pf and ipfilter before any rule).
       return nil
+    case .external("nat", _, _):
+      return Gap("nat", "ipfw's in-kernel NAT action is not translated yet")
     case .external(let keyword, _, _):
       return Gap(keyword, "ipfw's `\(keyword)` action has no equivalent")
     case .pass, .block, .translate:
