@@ -138,42 +138,45 @@ public enum IPFWEmitter {
       return r.origin.isEmpty ? r.comment.map { String($0.prefix(80)) } : nil
     }
     if rs.rules.contains(where: { $0.state != .none }) { rules.append(Line(body: "check-state")) }
-    var filter: [Rule] = []
-    for i in rs.rules.indices where rs.rules[i].phase == .filter {
-      filter += splitByFamily(rs.rules[i])
-    }
-    for i in filter.indices {
-      let m = filter[i].match
-      let c = comment(filter[i])
+    func add(_ r: Rule) {
+      let m = r.match
+      let c = comment(r)
       if m.tcpFlags != nil, m.protocols == nil {
         // Flags constrain TCP packets only: the TCP part with its flags, then the other
         // protocols, which TCP packets that missed the flags skip.
-        var tcp = filter[i]
+        var tcp = r
         tcp.match.protocols = [6]
         rules.append(Line(body: rule(tcp), comment: c))
         var skip = Match()
         skip.protocols = [6]
         rules.append(Line(body: body(skip, state: nil), skipsNext: true))
-        var rest = filter[i]
+        var rest = r
         rest.match.tcpFlags = nil
         rules.append(Line(body: rule(rest), comment: c))
         rules.append(Line(body: "", afterSkipped: true))
       } else if m.tcpFlags != nil, let ps = m.protocols, ps.contains(6), ps.count > 1 {
-        var tcp = filter[i]
+        var tcp = r
         tcp.match.protocols = [6]
         rules.append(Line(body: rule(tcp), comment: c))
-        var rest = filter[i]
+        var rest = r
         rest.match.protocols = ps.filter { $0 != 6 }
         rest.match.tcpFlags = nil
         rules.append(Line(body: rule(rest), comment: c))
       } else {
-        rules.append(Line(body: rule(filter[i]), comment: c))
+        rules.append(Line(body: rule(r), comment: c))
+      }
+    }
+    for i in rs.rules.indices where rs.rules[i].phase == .filter {
+      if mixesFamilies(rs.rules[i]) {
+        for r in splitByFamily(rs.rules[i]) { add(r) }
+      } else {
+        add(rs.rules[i])
       }
     }
     // Markers (empty bodies) only say that the next rule needs a greater number.
     var numbers: [Int] = []
     var strict = false
-    let count = rules.filter { !$0.body.isEmpty }.count
+    let count = rules.reduce(0) { $0 + ($1.body.isEmpty ? 0 : 1) }
     let fits = options.first + (count - 1) * options.step <= 65534
     var k = 0
     for line in rules {
@@ -237,10 +240,7 @@ public enum IPFWEmitter {
   /// A rule whose address lists hold IPv4 and IPv6 networks as one rule per family (ipfw reads
   /// one address list as one family); the rules are adjacent and decide alike.
   static func splitByFamily(_ r: Rule) -> [Rule] {
-    func families(_ a: AddressMatch) -> Set<AddressFamily> {
-      Set(a.terms.compactMap { if case .network(let n) = $0 { return n.family } else { return nil } })
-    }
-    guard families(r.match.source).count > 1 || families(r.match.destination).count > 1 else { return [r] }
+    guard mixesFamilies(r) else { return [r] }
     var out: [Rule] = []
     for f in [AddressFamily.inet, .inet6] where r.match.family == nil || r.match.family == f {
       func keep(_ t: AddressTerm) -> Bool { if case .network(let n) = t { return n.family == f } else { return true } }
@@ -260,6 +260,20 @@ public enum IPFWEmitter {
       out.append(x)
     }
     return out
+  }
+
+  /// Whether an address list of the rule holds IPv4 and IPv6 networks.
+  static func mixesFamilies(_ r: Rule) -> Bool {
+    func mixed(_ a: AddressMatch) -> Bool {
+      guard a.terms.count > 1 else { return false }
+      var seen: AddressFamily? = nil
+      for case .network(let n) in a.terms {
+        if let f = seen, f != n.family { return true }
+        seen = n.family
+      }
+      return false
+    }
+    return mixed(r.match.source) || mixed(r.match.destination)
   }
 
   static func tablesUsed(_ r: Rule) -> [String] {

@@ -25,8 +25,11 @@ struct Fwc: ParsableCommand {
     commandName: "fwc",
     abstract: "A compiler for BSD firewall rulesets (pf, ipfw, ipfilter).",
     discussion: """
-      fwc reads pf.conf rulesets exactly as pfctl does and prints them as `pfctl -nv` would, \
-      reporting every error with its file, line and column.
+      fwc reads pf.conf, ipf.conf/ipnat.conf/ippool.conf and ipfw rulesets as their own tools \
+      do, reporting every error with its file, line and column; prints them as those tools \
+      print a loaded ruleset; translates between the three languages, listing what cannot be \
+      carried and proving the rest equivalent; compares two rulesets exactly; and traces \
+      packets through one.
 
       Exit codes: 0 clean, 1 errors found, 2 the command could not run.
       """,

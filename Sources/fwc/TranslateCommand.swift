@@ -54,7 +54,9 @@ struct TranslateCommand: ParsableCommand {
   @Flag(help: "Leave out the `from FILE:LINE` comments.")
   var noOrigins = false
 
-  @Option(name: .short, help: "Write the output to this file (ipf: this directory).")
+  @Option(
+    name: .short,
+    help: ArgumentHelp("Write the output to this file (ipf: this directory), atomically.", valueName: "path"))
   var output: String?
 
   func validate() throws {
