@@ -191,10 +191,8 @@ public enum IPFEmitter {
     let blocks = a.terms.flatMap { t -> [String] in
       switch t {
       case .any: return ["any"]
-      case .network(let n): return [n.description + (n.prefix == n.family.bitCount ? "/\(n.prefix)" : "")]
-      case .range(let x, let y): return IPNetwork.covering(from: x, to: y).map { "\($0.address)/\($0.prefix)" }
       case .masked(let x, let m): return ["\(x) mask \(m)"]
-      default: return []
+      default: return cidrs(t)
       }
     }
     if a.negated {
@@ -215,9 +213,7 @@ public enum IPFEmitter {
   }
 
   static func flags(_ f: TCPFlagsMatch) -> String {
-    let letters = Array("FSRPAUEC")
-    func word(_ v: UInt8) -> String { String((0..<8).filter { v & (1 << $0) != 0 }.map { letters[$0] }) }
-    return "flags " + word(f.set) + "/" + word(f.mask)
+    "flags " + IPFPrinter.flags(Int(f.set)) + "/" + IPFPrinter.flags(Int(f.mask))
   }
 
   /// A filter rule as ipf rules: one per direction, protocol, address, port and ICMP type.

@@ -197,11 +197,7 @@ public enum PFEmitter {
     return s
   }
 
-  static func flags(_ f: TCPFlagsMatch) -> String {
-    let letters = Array("FSRPAUEW")
-    func word(_ v: UInt8) -> String { String((0..<8).filter { v & (1 << $0) != 0 }.map { letters[$0] }) }
-    return word(f.set) + "/" + word(f.mask)
-  }
+  static func flags(_ f: TCPFlagsMatch) -> String { PFPrinter.flags(f.set) + "/" + PFPrinter.flags(f.mask) }
 
   static func filterRule(_ r: Rule, allowOptions: Bool = false) -> String {
     let m = r.match
