@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "PacketSets", targets: ["PacketSets"]),
     .library(name: "Semantics", targets: ["Semantics"]),
     .library(name: "Translation", targets: ["Translation"]),
+    .library(name: "Lint", targets: ["Lint"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -40,6 +41,8 @@ let package = Package(
     // Moving rulesets between languages: each target's capabilities (from its emitter),
     // evaluation-order conversion, losses, what a translation is compared on.
     .target(name: "Translation", dependencies: ["FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax"]),
+    // `fwc lint`: the catalog of lint rules, one type each, and the text, JSON and SARIF reports.
+    .target(name: "Lint", dependencies: ["FirewallIR", "PFSyntax", "PacketSets", "Semantics"]),
     // ipnat's sessions and address and port allocation, as ipftest runs them.
     .target(name: "IPNatEmulation", dependencies: ["FirewallIR", "IPFilterSyntax", "Semantics"]),
     // libpcap, from the system (Debian: libpcap-dev; FreeBSD: base system).
@@ -51,7 +54,7 @@ let package = Package(
       name: "fwc",
       dependencies: [
         "FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax", "PacketSets", "Semantics", "Capture",
-        "IPNatEmulation", "Translation",
+        "IPNatEmulation", "Translation", "Lint",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Shared by the test targets: package root, corpus location, file reading, a seeded generator.
@@ -73,6 +76,6 @@ let package = Package(
         "TestSupport",
       ]),
     .testTarget(
-      name: "fwcTests", dependencies: ["fwc", "Capture", "Semantics", "PacketSets", "FirewallIR", "TestSupport"]),
+      name: "fwcTests", dependencies: ["fwc", "Lint", "Capture", "Semantics", "PacketSets", "FirewallIR", "TestSupport"]),
   ]
 )

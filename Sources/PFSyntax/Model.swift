@@ -510,6 +510,10 @@ public struct PFConfig: Sendable {
   public var tableOrder: [String] = []
   /// Macros by name.
   public var macros: [String: String] = [:]
+  /// Where each macro was first defined.
+  public var macroDefinitions: [String: SourceLocation] = [:]
+  /// The macros some `$name` in the file expanded.
+  public var usedMacros: Set<String> = []
   /// `load anchor` directives: anchor name and file.
   public var loadAnchors: [(String, String)] = []
   /// Limiter ids by "state NAME" / "source NAME".

@@ -19,6 +19,9 @@ enum Entry {
   }
 }
 
+/// fwc's version, as reports (SARIF) name it.
+let fwcVersion = "0.9.0"
+
 /// The `fwc` command.
 struct Fwc: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -28,12 +31,15 @@ struct Fwc: ParsableCommand {
       fwc reads pf.conf, ipf.conf/ipnat.conf/ippool.conf and ipfw rulesets as their own tools \
       do, reporting every error with its file, line and column; prints them as those tools \
       print a loaded ruleset; translates between the three languages, listing what cannot be \
-      carried and proving the rest equivalent; compares two rulesets exactly; and traces \
-      packets through one.
+      carried and proving the rest equivalent; compares two rulesets exactly; traces \
+      packets through one; and lints rule files for dead, redundant and conflicting rules.
 
       Exit codes: 0 clean, 1 errors found, 2 the command could not run.
       """,
-    subcommands: [CheckCommand.self, PrintCommand.self, TranslateCommand.self, DiffCommand.self, TraceCommand.self])
+    subcommands: [
+      CheckCommand.self, PrintCommand.self, TranslateCommand.self, DiffCommand.self, TraceCommand.self,
+      LintCommand.self,
+    ])
 }
 
 /// A failure that stops a command before it can look at the rules (exit code 2).

@@ -40,6 +40,11 @@ func loadRuleset(
     parsed.append(result)
   }
   if failed { throw ExitCode(1) }
+  return try lowerParsed(parsed, name: name)
+}
+
+/// Lowers parsed inputs (errors or not: what parsed is kept) into one ruleset.
+func lowerParsed(_ parsed: [ParsedInput], name: String) throws -> LoadedRuleset {
   var pf: [Ruleset] = []
   var ipf: [IPFRule] = []
   var nat: [IPNatRule] = []

@@ -40,6 +40,7 @@ public struct PFParser {
     var p = PFParser(file: file, host: host, readFile: readFile)
     p.parseAll()
     p.drainLexerDiagnostics()
+    p.config.usedMacros = p.lex.usedMacros
     return Result(config: p.config, diagnostics: p.diags.all, files: p.lex.files)
   }
 
@@ -218,6 +219,7 @@ public struct PFParser {
     let value = parts.joined(separator: " ")
     lex.macros[nameTok.text] = value
     config.macros[nameTok.text] = value
+    if config.macroDefinitions[nameTok.text] == nil { config.macroDefinitions[nameTok.text] = nameTok.location }
     config.echo.append("\(nameTok.text) = \"\(value)\"")
     try endOfLine()
   }

@@ -1,0 +1,68 @@
+import FirewallIR
+
+/// `overlapping-entries`: an address inside another entry of the same table or list.
+struct OverlappingEntriesRule: LintRule {
+  static let info = LintRuleInfo(
+    id: "overlapping-entries", severity: .warning,
+    summary: "A table or address list with an entry inside another entry.",
+    help: """
+      The smaller entry adds nothing (or, in a table, was meant to be excluded with `!`): \
+      delete it, or check whether another address was meant. In pf an address list in a \
+      rule becomes several rules, so the overlap also makes one of them redundant.
+      Example (pf): `table <lan> { 10.0.0.0/8, 10.1.0.0/16 }`.
+      """)
+
+  func check(_ subject: LintSubject) -> [LintFinding] {
+    var out: [LintFinding] = []
+    func scan(_ networks: [IPNetwork], near loc: SourceLocation?, what: String) {
+      guard let loc, networks.count > 1 else { return }
+      var byPrefix: Set<IPNetwork> = []
+      for n in networks { byPrefix.insert(IPNetwork(address: n.address.masked(n.prefix), prefix: n.prefix)) }
+      var reported: Set<IPNetwork> = []
+      for n in networks.sorted(by: { $0.prefix < $1.prefix }) {
+        let key = IPNetwork(address: n.address.masked(n.prefix), prefix: n.prefix)
+        guard !reported.contains(key) else { continue }
+        for p in stride(from: n.prefix - 1, through: 0, by: -1) {
+          let outer = IPNetwork(address: n.address.masked(p), prefix: p)
+          guard byPrefix.contains(outer) else { continue }
+          reported.insert(key)
+          let text = Self.spelling(n)
+          out.append(
+            finding("\(text) is inside \(Self.spelling(outer)) in the same \(what)", at: subject.find(text, from: loc) ?? loc))
+          break
+        }
+      }
+    }
+    for t in subject.ruleset.tables.values.sorted(by: { $0.name < $1.name }) {
+      let nets = t.entries.compactMap { term -> IPNetwork? in
+        if case .network(let n) = term { return n }
+        return nil
+      }
+      scan(nets, near: t.origin, what: "table")
+    }
+    // One written line's rules (pf expands lists into one rule per combination).
+    var groups: [SourceLocation: (source: [IPNetwork], destination: [IPNetwork])] = [:]
+    var order: [SourceLocation] = []
+    for r in subject.allRules {
+      guard let loc = subject.location(r) else { continue }
+      if groups[loc] == nil { order.append(loc) }
+      for case .network(let n) in r.match.source.terms where !(groups[loc]?.source.contains(n) ?? false) {
+        groups[loc, default: ([], [])].source.append(n)
+      }
+      for case .network(let n) in r.match.destination.terms where !(groups[loc]?.destination.contains(n) ?? false) {
+        groups[loc, default: ([], [])].destination.append(n)
+      }
+    }
+    for loc in order {
+      guard let g = groups[loc] else { continue }
+      scan(g.source, near: loc, what: "address list")
+      scan(g.destination, near: loc, what: "address list")
+    }
+    return out
+  }
+
+  /// A network as written in rules: a host without its prefix length.
+  static func spelling(_ n: IPNetwork) -> String {
+    n.prefix == n.family.bitCount ? "\(n.address)" : "\(n.address)/\(n.prefix)"
+  }
+}

@@ -1,0 +1,53 @@
+import FirewallIR
+import PacketSets
+import Semantics
+
+/// `stateless-tcp-pass`: TCP passed without state while the replies are blocked.
+struct StatelessTCPPassRule: LintRule {
+  static let info = LintRuleInfo(
+    id: "stateless-tcp-pass", severity: .warning,
+    summary: "TCP passed without state, whose replies the ruleset blocks.",
+    help: """
+      Without state the replies of a connection are filtered like any other packet, and here \
+      the rules block them, so connections never complete. Keep state on the rule (pf's \
+      default; `keep state` in ipf; `keep-state` in ipfw), or pass the replies (ipfw \
+      `established`).
+      Example (pf): `block all` then `pass in proto tcp to port 22 no state`.
+      """)
+
+  func check(_ subject: LintSubject) -> [LintFinding] {
+    guard case .success(let sets) = subject.decisions else { return [] }
+    let r = subject.reachability
+    let space = subject.space
+    let m = space.manager
+    var blocked = BDD.empty
+    for (o, set) in sets.outcomes where !o.verdict.isPass { blocked = m.or(blocked, set) }
+    var out: [LintFinding] = []
+    for (i, u) in r.units.enumerated() {
+      guard u.list == "filter", u.effect?.passes == true, u.rule.state == .none, subject.isReportable(u),
+        m.and(r.findings[i].decides, space.protocolNumber(6)) != .empty, let loc = subject.location(u.rule)
+      else { continue }
+      let match = u.rule.match
+      var reply = Match()
+      reply.family = match.family
+      reply.protocols = [6]
+      reply.source = match.destination
+      reply.destination = match.source
+      reply.sourcePort = match.destinationPort
+      reply.destinationPort = match.sourcePort
+      reply.direction = match.direction.map { $0 == .in ? .out : .in }
+      reply.interface = match.interface
+      reply.interfaceNegated = match.interfaceNegated
+      // A reply carries ACK.
+      reply.tcpFlags = TCPFlagsMatch(set: 0x10, mask: 0x10)
+      guard let replies = space.encode(reply, environment: subject.environment) else { continue }
+      let dropped = m.and(m.and(replies, blocked), space.wellFormed)
+      guard dropped != .empty else { continue }
+      out.append(
+        finding(
+          "TCP is passed without state, and the ruleset blocks the replies; connections cannot complete",
+          at: loc, example: subject.example(dropped)))
+    }
+    return out
+  }
+}
