@@ -24,7 +24,7 @@ struct StatelessTCPPassRule: LintRule {
     for (o, set) in sets.outcomes where !o.verdict.isPass { blocked = m.or(blocked, set) }
     var out: [LintFinding] = []
     for (i, u) in r.units.enumerated() {
-      guard u.list == "filter", u.effect?.passes == true, u.rule.state == .none, subject.isReportable(u),
+      guard u.list == "filter", u.rule.action == .pass, u.rule.state == .none, subject.isReportable(u),
         m.and(r.findings[i].decides, space.protocolNumber(6)) != .empty, let loc = subject.location(u.rule)
       else { continue }
       let match = u.rule.match

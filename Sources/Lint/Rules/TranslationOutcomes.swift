@@ -13,7 +13,7 @@ struct TranslatedPackets {
 }
 
 extension LintSubject {
-  /// For each translation rule that translates some packet (first match among its kind, in
+  /// For each line of translation rules that translates some packet (first match among its kind, in
   /// the direction it applies to): what the filter does with its packets. Empty when packet
   /// sets cannot follow the ruleset (a pool, a run-time table …). Rules that skip the filter
   /// (pf `rdr pass`) are left out.
@@ -24,7 +24,13 @@ extension LintSubject {
     var passed = BDD.empty
     for (o, set) in sets.outcomes where o.verdict.isPass { passed = m.or(passed, set) }
     let blocked = m.diff(space.wellFormed, passed)
-    return r.units.indices.compactMap { i in
+    var syn = Match()
+    syn.protocols = [6]
+    syn.tcpFlags = TCPFlagsMatch(set: 0x02, mask: 0x12)
+    let openingTCP = space.encode(syn) ?? .all
+    var byLine: [SourceLocation: TranslatedPackets] = [:]
+    var order: [SourceLocation] = []
+    let each: [TranslatedPackets] = r.units.indices.compactMap { i in
       let u = r.units[i]
       guard case .translate(let kind, false) = u.rule.action, u.rule.phase == .translation, isReportable(u),
         !u.rule.features.contains("pass (on translation rule)")
@@ -35,9 +41,24 @@ extension LintSubject {
         case .nat: space.direction(.out)
         case .binat: .all
         }
-      let taken = m.and(r.findings[i].decides, gate)
+      // Packets that can open a connection: TCP only with SYN (and no ACK).
+      let opening = m.or(m.not(space.protocolNumber(6)), openingTCP)
+      let taken = m.and(m.and(r.findings[i].decides, gate), opening)
       guard taken != .empty else { return nil }
       return TranslatedPackets(unit: u, taken: taken, passed: m.and(taken, passed), blocked: m.and(taken, blocked))
     }
+    // A line's rules together (pfctl expands a port list into one rule per port).
+    for t in each {
+      guard let loc = location(t.unit.rule) else { continue }
+      if let seen = byLine[loc] {
+        byLine[loc] = TranslatedPackets(
+          unit: seen.unit, taken: m.or(seen.taken, t.taken), passed: m.or(seen.passed, t.passed),
+          blocked: m.or(seen.blocked, t.blocked))
+      } else {
+        byLine[loc] = t
+        order.append(loc)
+      }
+    }
+    return order.map { byLine[$0]! }
   }
 }

@@ -18,7 +18,7 @@ struct UndefinedTableRule: LintRule {
       guard reported.insert(ref.name).inserted, let loc = subject.location(ref.rule) else { continue }
       out.append(
         finding(
-          "table \(subject.tableSpelling(ref.name).trimmingCharacters(in: ["("]))\(subject.language == .ipfw ? ")" : "") is used but never defined; it is empty unless filled at run time",
+          "table \(subject.language == .ipfw ? ref.name : subject.tableSpelling(ref.name)) is used but never defined; it is empty unless filled at run time",
           at: subject.locate(subject.tableSpelling(ref.name), near: loc)))
     }
     return out

@@ -15,7 +15,7 @@ struct UnusedTableRule: LintRule {
     let used = Set(subject.tableReferences.map(\.name))
     return subject.ruleset.tables.values.sorted { $0.name < $1.name }.compactMap { t in
       guard !used.contains(t.name), let loc = t.origin else { return nil }
-      let spelled = subject.language == .ipfw ? "table \(t.name)" : subject.tableSpelling(t.name)
+      let spelled = subject.language == .ipfw ? t.name : subject.tableSpelling(t.name)
       return finding("table \(spelled) is defined but no rule uses it", at: loc)
     }
   }
