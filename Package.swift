@@ -76,6 +76,7 @@ let package = Package(
         "TestSupport",
       ]),
     .testTarget(
-      name: "fwcTests", dependencies: ["fwc", "Lint", "PFSyntax", "Capture", "Semantics", "PacketSets", "FirewallIR", "TestSupport"]),
+      name: "fwcTests",
+      dependencies: ["fwc", "Lint", "PFSyntax", "Capture", "Semantics", "PacketSets", "FirewallIR", "TestSupport"]),
   ]
 )

@@ -40,10 +40,17 @@ extension LintSubject {
   func places(_ units: [RuleReachability.Unit]) -> String { placesAndCount(units).text }
 
   /// `places` and how many places it names.
-  func placesAndCount(_ units: [RuleReachability.Unit]) -> (text: String, count: Int) { (placeText(units), Set(units.map { location($0.rule).map { "\($0.file):\($0.line)" } ?? "\($0.rule.number ?? 0)" }).count) }
+  func placesAndCount(_ units: [RuleReachability.Unit]) -> (text: String, count: Int) {
+    (
+      placeText(units),
+      Set(units.map { location($0.rule).map { "\($0.file):\($0.line)" } ?? "\($0.rule.number ?? 0)" }).count
+    )
+  }
 
   func placeText(_ units: [RuleReachability.Unit]) -> String {
-    let names = units.compactMap { location($0.rule).map { "\($0.file):\($0.line)" } ?? $0.rule.number.map { "rule \($0)" } }
+    let names = units.compactMap {
+      location($0.rule).map { "\($0.file):\($0.line)" } ?? $0.rule.number.map { "rule \($0)" }
+    }
     var unique: [String] = []
     for n in names where !unique.contains(n) { unique.append(n) }
     switch unique.count {

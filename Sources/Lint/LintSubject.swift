@@ -15,8 +15,9 @@ public final class LintSubject {
   /// Whether the front end reported syntax errors (rules on those lines are missing).
   public let hadSyntaxErrors: Bool
 
-  public init(ruleset: Ruleset, files: [SourceFile], host: HostContext, pfConfig: PFConfig? = nil, hadSyntaxErrors: Bool)
-  {
+  public init(
+    ruleset: Ruleset, files: [SourceFile], host: HostContext, pfConfig: PFConfig? = nil, hadSyntaxErrors: Bool
+  ) {
     self.ruleset = ruleset
     self.files = files
     self.host = host
@@ -27,9 +28,11 @@ public final class LintSubject {
   public var language: Language { ruleset.language }
 
   /// The rules of the main list and of every anchor or group.
-  public lazy var allRules: [Rule] = ruleset.rules + ruleset.subrulesets.keys.sorted().flatMap {
-    ruleset.subrulesets[$0]!
-  }
+  public lazy var allRules: [Rule] =
+    ruleset.rules
+    + ruleset.subrulesets.keys.sorted().flatMap {
+      ruleset.subrulesets[$0]!
+    }
 
   public lazy var environment = AddressEnvironment(tables: ruleset.tables, host: host)
 

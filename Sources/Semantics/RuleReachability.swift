@@ -59,6 +59,9 @@ public final class RuleReachability {
     static let defaultPass = Effect(
       Rule(phase: .filter, match: Match(), action: .pass, origin: []))
 
+    /// ipfw's verdict for packets that run off the end of the rules.
+    static let ipfwDeny = Effect(Rule(phase: .filter, match: Match(), action: .block(.drop), quick: true, origin: []))
+
     /// Whether the rule lets packets through.
     public var passes: Bool { Evaluator.verdict(action)?.isPass ?? false }
   }
@@ -229,15 +232,16 @@ public final class RuleReachability {
     }
     // Backward: the outcome of packets entering at each rule, with dead rules left out.
     var unknownAfter = BDD.empty
-    var outcomes: [Effect?: BDD] = [nil: .all]
+    // Packets that run off the end: ipfw denies them; other lists do not translate them.
+    let offEnd: Effect? = ipfw && members.first.map({ units[$0].list == "filter" }) == true ? .ipfwDeny : nil
+    var outcomes: [Effect?: BDD] = [offEnd: .all]
     var atTarget: [Int: [Effect?: BDD]] = [:]
     let targets = Set(
       members.enumerated().compactMap { k, u in units[u].jump.map { Evaluator.jumpTarget(rules, from: k, to: $0) } })
     for (k, u) in members.enumerated().reversed() {
       if targets.contains(k + 1) { atTarget[k + 1] = outcomes }
       let unit = units[u]
-      if let effect = unit.effect, unit.packets != nil, !findings[u].dead, !findings[u].neverMatches, unit.jump == nil
-      {
+      if let effect = unit.effect, unit.packets != nil, !findings[u].dead, !findings[u].neverMatches, unit.jump == nil {
         let d = findings[u].decides
         findings[u].redundant =
           m.and(d, unknownAfter) == .empty && m.isSubset(d, of: outcomes[effect] ?? .empty)
@@ -246,9 +250,11 @@ public final class RuleReachability {
         unknownAfter = m.or(unknownAfter, unit.upper)
         continue
       }
-      if findings[u].dead { continue }
+      // Dead rules are left out (they are reported, and deleted first), except ipfw's
+      // default rule, which cannot be deleted.
+      if findings[u].dead && !(ipfw && unit.rule.number == 65535) { continue }
       if let n = unit.jump {
-        let there = atTarget[Evaluator.jumpTarget(rules, from: k, to: n)] ?? [nil: .all]
+        let there = atTarget[Evaluator.jumpTarget(rules, from: k, to: n)] ?? [offEnd: .all]
         var next: [Effect?: BDD] = [:]
         for key in Set(outcomes.keys).union(there.keys) {
           next[key] = m.or(m.and(set, there[key] ?? .empty), m.diff(outcomes[key] ?? .empty, set))

@@ -82,7 +82,8 @@ final class LintGoldenTests: XCTestCase {
   static func findings(_ c: Case, id: String) throws -> [LintFinding] {
     let host: HostContext =
       c.host
-      ? try JSONDecoder().decode(HostContext.self, from: Data(contentsOf: directory.appendingPathComponent("host.json")))
+      ? try JSONDecoder().decode(
+        HostContext.self, from: Data(contentsOf: directory.appendingPathComponent("host.json")))
       : .empty
     let inputs = c.files.map { InputFile(kind: $0.kind, source: SourceFile(name: $0.name, text: $0.text)) }
     let parsed = try inputs.map { try parseInput($0, host: host) }
@@ -116,7 +117,8 @@ final class LintGoldenTests: XCTestCase {
       for c in cases {
         total += 1
         let got = try Self.findings(c, id: id)
-        let places = Set(got.compactMap { f in f.location.map { Expected(file: $0.file, line: $0.line, column: $0.column) } })
+        let places = Set(
+          got.compactMap { f in f.location.map { Expected(file: $0.file, line: $0.line, column: $0.column) } })
         XCTAssertEqual(
           places, c.expected,
           "\(id): \(c.title): expected \(c.expected.sorted { $0.description < $1.description }), got \(got.map { "\($0.location.map(String.init(describing:)) ?? "-"): \($0.message)" })"

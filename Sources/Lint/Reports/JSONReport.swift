@@ -44,7 +44,8 @@ public enum JSONReport {
         id: f.id, severity: f.severity.rawValue, message: f.message, location: f.location.map(Location.init),
         related: f.related.map { Related(location: Location($0.location), message: $0.message) }, example: f.example,
         fix: f.fix.map {
-          Fix(description: $0.description, start: Location($0.start), end: Location($0.end), replacement: $0.replacement)
+          Fix(
+            description: $0.description, start: Location($0.start), end: Location($0.end), replacement: $0.replacement)
         })
     }
     var counts: [String: Int] = [:]

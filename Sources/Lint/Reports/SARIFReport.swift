@@ -70,7 +70,8 @@ public enum SARIFReport {
       ],
     ]
     let data =
-      (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+      (try? JSONSerialization.data(
+        withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
       ?? Data()
     return String(decoding: data, as: UTF8.self) + "\n"
   }

@@ -21,7 +21,8 @@ struct DuplicateRuleNumberRule: LintRule {
         continue
       }
       // pfctl-style expansion of one line makes several rules with one number: not a duplicate.
-      guard earlier.origin.first?.line != r.origin.first?.line || earlier.origin.first?.fileID != r.origin.first?.fileID,
+      guard
+        earlier.origin.first?.line != r.origin.first?.line || earlier.origin.first?.fileID != r.origin.first?.fileID,
         let loc = subject.location(r)
       else { continue }
       out.append(

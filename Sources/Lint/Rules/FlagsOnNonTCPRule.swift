@@ -19,7 +19,8 @@ struct FlagsOnNonTCPRule: LintRule {
     for r in subject.allRules {
       guard let loc = subject.location(r), let ps = r.match.protocols else { continue }
       if lines[loc] == nil { order.append(loc) }
-      let flags = r.match.tcpFlags != nil || (subject.language == .pf && Self.words(subject.lineText(loc)).contains("flags"))
+      let flags =
+        r.match.tcpFlags != nil || (subject.language == .pf && Self.words(subject.lineText(loc)).contains("flags"))
       lines[loc, default: (false, false)].tcp = (lines[loc]?.tcp ?? false) || ps.contains(6)
       lines[loc, default: (false, false)].flags = (lines[loc]?.flags ?? false) || flags
     }

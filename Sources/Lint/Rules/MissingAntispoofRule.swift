@@ -20,6 +20,10 @@ struct MissingAntispoofRule: LintRule {
       }
     }
     guard !has else { return [] }
-    return [finding("no antispoof rule: no interface is protected against spoofed source addresses", at: SourceLocation(fileID: f.id, line: 1, column: 1))]
+    return [
+      finding(
+        "no antispoof rule: no interface is protected against spoofed source addresses",
+        at: SourceLocation(fileID: f.id, line: 1, column: 1))
+    ]
   }
 }

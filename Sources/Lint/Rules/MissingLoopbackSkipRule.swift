@@ -13,11 +13,18 @@ struct MissingLoopbackSkipRule: LintRule {
 
   func check(_ subject: LintSubject) -> [LintFinding] {
     let loopback: Set<String> = ["lo", "lo0"]
-    guard subject.ruleset.rules.contains(where: { $0.phase == .filter && { if case .block = $0.action { true } else { false } }($0) }),
+    guard
+      subject.ruleset.rules.contains(where: {
+        $0.phase == .filter && { if case .block = $0.action { true } else { false } }($0)
+      }),
       !subject.ruleset.skippedInterfaces.contains(where: loopback.contains),
       !subject.allRules.contains(where: { $0.action == .pass && $0.match.interface.map(loopback.contains) == true }),
       let f = subject.files.first
     else { return [] }
-    return [finding("loopback is filtered: add `set skip on lo0` or pass traffic on lo0", at: SourceLocation(fileID: f.id, line: 1, column: 1))]
+    return [
+      finding(
+        "loopback is filtered: add `set skip on lo0` or pass traffic on lo0",
+        at: SourceLocation(fileID: f.id, line: 1, column: 1))
+    ]
   }
 }

@@ -20,11 +20,14 @@ struct NatWithoutReturnRule: LintRule {
     for r in subject.ruleset.rules {
       guard case .external("nat", let n, _) = r.action, !r.origin.isEmpty else { continue }
       if first[n] == nil { first[n] = r }
-      if let d = r.match.direction { directions[n, default: []].insert(d) } else {
+      if let d = r.match.direction {
+        directions[n, default: []].insert(d)
+      } else {
         directions[n, default: []].formUnion([.in, .out])
       }
     }
-    let configured = Set(subject.ruleset.rules.filter { $0.phase == .translation }.compactMap(\.number).map(String.init))
+    let configured = Set(
+      subject.ruleset.rules.filter { $0.phase == .translation }.compactMap(\.number).map(String.init))
     return first.keys.sorted().compactMap { n in
       guard let r = first[n], let loc = subject.location(r) else { return nil }
       let d = directions[n] ?? []

@@ -28,7 +28,9 @@ struct OverlappingEntriesRule: LintRule {
           reported.insert(key)
           let text = Self.spelling(n)
           out.append(
-            finding("\(text) is inside \(Self.spelling(outer)) in the same \(what)", at: subject.find(text, from: loc) ?? loc))
+            finding(
+              "\(text) is inside \(Self.spelling(outer)) in the same \(what)", at: subject.find(text, from: loc) ?? loc)
+          )
           break
         }
       }

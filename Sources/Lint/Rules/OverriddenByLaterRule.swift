@@ -31,7 +31,9 @@ struct OverriddenByLaterRule: LintRule {
     for i in members.reversed() {
       passLater[i] = pass
       blockLater[i] = block
-      if r.units[i].effect!.passes { pass = m.or(pass, r.findings[i].decides) } else {
+      if r.units[i].effect!.passes {
+        pass = m.or(pass, r.findings[i].decides)
+      } else {
         block = m.or(block, r.findings[i].decides)
       }
     }

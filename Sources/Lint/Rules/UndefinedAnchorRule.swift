@@ -26,8 +26,11 @@ struct UndefinedAnchorRule: LintRule {
         subject.language == .pf
         ? "anchor \"\(name)\" has no rules in this file; it matches nothing until they are loaded at run time"
         : "group \(name) has no rules; the head rule's match only sets its own verdict"
-      let quoted = subject.find("\"\(name)\"", from: loc).map { SourceLocation(fileID: $0.fileID, line: $0.line, column: $0.column + 1) }
-      out.append(finding(what, at: quoted.flatMap { $0.line == loc.line ? $0 : nil } ?? subject.locate(name, near: loc)))
+      let quoted = subject.find("\"\(name)\"", from: loc).map {
+        SourceLocation(fileID: $0.fileID, line: $0.line, column: $0.column + 1)
+      }
+      out.append(
+        finding(what, at: quoted.flatMap { $0.line == loc.line ? $0 : nil } ?? subject.locate(name, near: loc)))
     }
     return out
   }
