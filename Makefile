@@ -5,7 +5,7 @@ FWC_DEBUG = .build/debug/fwc
 FWC_RELEASE = .build/release/fwc
 FUZZ_SECONDS ?= 600
 
-.PHONY: all build release run test bench bench-semantics bench-translate fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw fuzz-packets format lint clean deps
+.PHONY: all build release run test bench bench-semantics bench-translate bench-lint fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw fuzz-packets format lint clean deps
 
 all: build
 
@@ -42,6 +42,8 @@ run: release
 	@echo "# one policy in pf and in ipfw, compared:"
 	$(FWC_RELEASE) diff --max-examples 2 examples/web-pf.conf ipfw:examples/web-ipfw.rules \
 	  || echo "# (fwc diff exits 1: the rulesets differ)"
+	@echo "# what fwc lint finds in a gateway ruleset with mistakes:"
+	$(FWC_RELEASE) lint --host examples/host.json examples/lint-pf.conf
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
@@ -59,6 +61,10 @@ bench-semantics: release
 # translate of a 100,000-rule pf.conf to ipfw and to ipf, with and without --verify.
 bench-translate: release
 	Benchmarks/translate.sh $(FWC_RELEASE)
+
+# lint of generated 10,000- and 100,000-rule rulesets with the full dead and redundant analysis.
+bench-lint: release
+	Benchmarks/lint.sh $(FWC_RELEASE)
 
 # libFuzzer on the parsers; FUZZ_SECONDS bounds each run.
 fuzz-pf: deps

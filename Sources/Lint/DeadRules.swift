@@ -18,8 +18,26 @@ extension LintSubject {
     u.packets != nil && !u.rule.origin.isEmpty && u.rule.phase != .normalization
   }
 
-  /// The dead rules of the ruleset, in order.
+  /// The dead rules of the ruleset, in order, one per written line (pfctl expands a line
+  /// into several rules; their covering rules are merged).
   var deadRules: [DeadRule] {
+    var byLine: [SourceLocation: DeadRule] = [:]
+    var order: [SourceLocation] = []
+    for d in allDeadRules {
+      guard let loc = location(d.unit.rule) else { continue }
+      if var seen = byLine[loc] {
+        for c in d.coverers where !seen.coverers.contains(where: { $0.index == c.index }) { seen.coverers.append(c) }
+        seen.conflict = seen.conflict || d.conflict
+        byLine[loc] = seen
+      } else {
+        byLine[loc] = d
+        order.append(loc)
+      }
+    }
+    return order.map { byLine[$0]! }
+  }
+
+  var allDeadRules: [DeadRule] {
     let r = reachability
     return r.units.indices.compactMap { i -> DeadRule? in
       let u = r.units[i]
@@ -34,6 +52,15 @@ extension LintSubject {
         unit: u, coverers: covering, conflict: conflict,
         example: u.packets.flatMap { example(space.manager.and($0, space.wellFormed)) })
     }
+  }
+
+  /// For a line the front end expanded into several rules of which only some have a
+  /// property: "(K of the N rules this line expands to) " (empty otherwise).
+  func partOfLine(_ loc: SourceLocation, where holds: (Int) -> Bool) -> String {
+    let r = reachability
+    let mine = r.units.indices.filter { location(r.units[$0].rule) == loc && r.units[$0].effect != nil }
+    let k = mine.filter(holds).count
+    return mine.count > 1 && k < mine.count ? "(\(k) of the \(mine.count) rules this line expands to) " : ""
   }
 
   /// "rule at f:3" / "rules at f:3 and f:7" / "rules at f:3, f:5 and f:7".

@@ -34,7 +34,10 @@ public final class LintSubject {
       ruleset.subrulesets[$0]!
     }
 
-  public lazy var environment = AddressEnvironment(tables: ruleset.tables, host: host)
+  /// The tables and the host; a table defined without entries is filled at run time, so its
+  /// contents are unknown (not empty).
+  public lazy var environment = AddressEnvironment(
+    tables: ruleset.tables.filter { !($0.value.entries.isEmpty && $0.value.excluded.isEmpty) }, host: host)
 
   /// One packet space for every analysis of this ruleset.
   public lazy var space = PacketSpace(interfaces: PacketSpace.interfaceNames([ruleset], host: host))

@@ -84,6 +84,10 @@ public final class RuleReachability {
   public private(set) var findings: [Finding] = []
   let environment: AddressEnvironment
   var cache: [Match: BDD?] = [:]
+  /// Cheap over-approximations of each unit's match, and the index over each list.
+  var signatures: [RuleSignature] = []
+  var indexes: [String: ProtocolOverlapIndex] = [:]
+  var candidateCache: [Int: [Int]] = [:]
   var m: BDDManager { space.manager }
 
   public init(ruleset: Ruleset, space: PacketSpace, environment: AddressEnvironment) {
@@ -98,12 +102,22 @@ public final class RuleReachability {
     }
     flatten(ruleset.rules, gate: m.not(skipped), inheritedQuick: false)
     findings = units.map { _ in Finding(decides: .empty, neverMatches: false, dead: false, redundant: false) }
+    signatures = units.map { RuleSignature($0.rule.match) }
     for list in Set(units.map(\.list)).sorted() {
       let members = units.indices.filter { units[$0].list == list }
-      if ruleset.evaluation == .firstMatch || list != "filter" {
+      let firstMatch = ruleset.evaluation == .firstMatch || list != "filter"
+      // Jumps move sets of packets between rules: those lists are followed whole.
+      let jumps = members.contains { u in
+        if units[u].jump != nil { return true }
+        if case .call = units[u].rule.action, ruleset.evaluation == .firstMatch { return true }
+        return false
+      }
+      if firstMatch && jumps {
         analyseFirstMatch(members)
       } else {
-        analyseLastMatch(members)
+        let index = ProtocolOverlapIndex(signatures, members: members)
+        indexes[list] = index
+        if firstMatch { analyseFirstMatchIndexed(members, index) } else { analyseLastMatchIndexed(members, index) }
       }
     }
   }
@@ -226,7 +240,7 @@ public final class RuleReachability {
         let t = Evaluator.jumpTarget(rules, from: k, to: n)
         pending[t] = m.or(pending[t] ?? .empty, hit)
         arrive = m.diff(arrive, hit)
-      } else if unit.effect != nil, unit.quick {
+      } else if unit.effect != nil {
         arrive = m.diff(arrive, hit)
       }
     }
@@ -332,6 +346,189 @@ public final class RuleReachability {
     }
   }
 
+  // MARK: Indexed analyses (lists without jumps)
+
+  /// A unit that decides packets exactly (not a stand-in for unknown rules).
+  func exactDeciding(_ j: Int) -> Bool { units[j].packets != nil && units[j].effect != nil }
+
+  /// Dead rules are left out of the fallbacks (they are reported, and deleted first), except
+  /// ipfw's default rule, which cannot be deleted.
+  func live(_ j: Int) -> Bool {
+    exactDeciding(j) && !findings[j].neverMatches
+      && (!findings[j].dead || (ruleset.evaluation == .firstMatch && units[j].rule.number == 65535))
+  }
+
+  /// First match without jumps: a rule decides what no earlier rule that may overlap it took.
+  func analyseFirstMatchIndexed(_ members: [Int], _ index: ProtocolOverlapIndex) {
+    let ipfw = ruleset.evaluation == .firstMatch
+    for u in members {
+      findings[u].neverMatches = m.and(units[u].upper, space.wellFormed) == .empty
+      guard let set = units[u].packets else {
+        findings[u].decides = m.and(units[u].upper, space.wellFormed)
+        continue
+      }
+      let cands = self.candidates(of: u)
+      let d = subtract(m.and(set, space.wellFormed), cands.filter { $0 < u && exactDeciding($0) })
+      findings[u].decides = d
+      findings[u].dead = !findings[u].neverMatches && d == .empty
+    }
+    // Unknown rules after each position, for the redundancy check.
+    var unknownAfter: [Int: BDD] = [:]
+    var unknown = BDD.empty
+    for u in members.reversed() {
+      unknownAfter[u] = unknown
+      if units[u].packets == nil { unknown = m.or(unknown, units[u].upper) }
+    }
+    let offEnd: Effect? = ipfw && members.first.map({ units[$0].list == "filter" }) == true ? .ipfwDeny : nil
+    for u in members where live(u) && !findings[u].dead {
+      let effect = units[u].effect!
+      var rest = findings[u].decides
+      guard m.and(rest, unknownAfter[u]!) == .empty else { continue }
+      var same = true
+      for j in self.candidates(of: u) where j > u && live(j) {
+        let hit = m.and(rest, units[j].packets!)
+        guard hit != .empty else { continue }
+        if units[j].effect != effect {
+          same = false
+          break
+        }
+        rest = m.diff(rest, hit)
+        if rest == .empty { break }
+      }
+      findings[u].redundant = same && (rest == .empty || offEnd == effect)
+    }
+  }
+
+  /// Last match unless quick, without jumps: a quick rule decides what no earlier quick rule
+  /// took; another rule, what no earlier quick rule and no later rule matches.
+  func analyseLastMatchIndexed(_ members: [Int], _ index: ProtocolOverlapIndex) {
+    var unknown = BDD.empty
+    for u in members {
+      findings[u].neverMatches = m.and(units[u].upper, space.wellFormed) == .empty
+      guard let set = units[u].packets, units[u].effect != nil else {
+        findings[u].decides = m.and(units[u].upper, space.wellFormed)
+        if units[u].packets == nil { unknown = m.or(unknown, units[u].upper) }
+        continue
+      }
+      let cands = self.candidates(of: u)
+      let quick = units[u].quick
+      let d = subtract(
+        m.and(set, space.wellFormed),
+        cands.filter { j in exactDeciding(j) && (j < u ? units[j].quick : !quick) })
+      findings[u].decides = d
+      findings[u].dead = !findings[u].neverMatches && d == .empty
+    }
+    for u in members where live(u) && !findings[u].dead {
+      let effect = units[u].effect!
+      var rest = findings[u].decides
+      guard m.and(rest, unknown) == .empty else { continue }
+      let cands = self.candidates(of: u)
+      var same = true
+      /// Takes from `rest` what rule `j` decides instead; false when it decides otherwise.
+      func fallback(_ j: Int) -> Bool {
+        let hit = m.and(rest, units[j].packets!)
+        guard hit != .empty else { return true }
+        if units[j].effect != effect { return false }
+        rest = m.diff(rest, hit)
+        return true
+      }
+      if units[u].quick {
+        // First the later quick rules, in order; then the last non-quick rule that matches.
+        for j in cands where j > u && units[j].quick && live(j) {
+          if rest == .empty { break }
+          if !fallback(j) {
+            same = false
+            break
+          }
+        }
+        if same {
+          for j in cands.reversed() where !units[j].quick && live(j) {
+            if rest == .empty { break }
+            if !fallback(j) {
+              same = false
+              break
+            }
+          }
+        }
+      } else {
+        for j in cands.reversed() where j < u && !units[j].quick && live(j) {
+          if rest == .empty { break }
+          if !fallback(j) {
+            same = false
+            break
+          }
+        }
+      }
+      findings[u].redundant = same && (rest == .empty || effect == .defaultPass)
+    }
+  }
+
+  /// `set` without the packets of the units `others`: one by one for a few (stopping when
+  /// nothing is left), through a balanced union for many (a long chain of differences on a
+  /// growing set costs more than the union).
+  func subtract(_ set: BDD, _ others: [Int]) -> BDD {
+    if others.count <= 64 {
+      var d = set
+      for j in others {
+        if d == .empty { break }
+        d = m.diff(d, units[j].packets!)
+      }
+      return d
+    }
+    var layer = others.map { units[$0].packets! }
+    while layer.count > 1 {
+      var next: [BDD] = []
+      next.reserveCapacity(layer.count / 2 + 1)
+      var k = 0
+      while k + 1 < layer.count {
+        next.append(m.or(layer[k], layer[k + 1]))
+        k += 2
+      }
+      if k < layer.count { next.append(layer[k]) }
+      layer = next
+    }
+    return m.diff(set, layer[0])
+  }
+
+  /// What the filter rules do to the first packets `set`, which `match` selects (or a superset
+  /// of them): each part with the effect of the rule that decides it (nil: ipfw's end of the
+  /// rules, or a translation list's "untranslated"; `.defaultPass` for pf and ipfilter's
+  /// default). Nil when an unknown rule may decide some of them, or the list has jumps.
+  public func decide(_ set: BDD, within match: Match) -> [(effect: Effect?, packets: BDD)]? {
+    guard let index = indexes["filter"] else { return nil }
+    let firstMatch = ruleset.evaluation == .firstMatch
+    let cands = index.candidates(for: RuleSignature(match))
+    var rest = m.and(set, space.wellFormed)
+    for j in cands where units[j].packets == nil && m.and(rest, units[j].upper) != .empty { return nil }
+    var out: [(Effect?, BDD)] = []
+    func take(_ j: Int) {
+      let hit = m.and(rest, units[j].packets!)
+      guard hit != .empty else { return }
+      out.append((units[j].effect, hit))
+      rest = m.diff(rest, hit)
+    }
+    if firstMatch {
+      for j in cands where exactDeciding(j) && rest != .empty { take(j) }
+      if rest != .empty { out.append((ruleset.evaluation == .firstMatch ? Effect.ipfwDeny : nil, rest)) }
+    } else {
+      for j in cands where exactDeciding(j) && units[j].quick && rest != .empty { take(j) }
+      for j in cands.reversed() where exactDeciding(j) && !units[j].quick && rest != .empty { take(j) }
+      if rest != .empty { out.append((.defaultPass, rest)) }
+    }
+    return out
+  }
+
+  /// The rules of `u`'s list that may match packets `u` matches (an over-approximation).
+  public func candidates(of u: Int) -> [Int] {
+    if let c = candidateCache[u] { return c }
+    if let index = indexes[units[u].list] {
+      let c = index.candidates(of: u)
+      candidateCache[u] = c
+      return c
+    }
+    return units.indices.filter { $0 != u && units[$0].list == units[u].list }
+  }
+
   // MARK: Explanations
 
   /// The rules that take the packets of a dead rule `u`, in order: for first match, the earlier
@@ -347,7 +544,8 @@ public final class RuleReachability {
     var covered = BDD.empty
     var examined = 0
     let firstMatch = ruleset.evaluation == .firstMatch || list != "filter"
-    let order = firstMatch ? Array((0..<u).reversed()) : Array(0..<u) + Array((u + 1)..<units.count)
+    let cands = candidates(of: u)
+    let order = firstMatch ? cands.filter { $0 < u }.reversed() : cands
     for j in order where units[j].list == list {
       examined += 1
       if examined > limit { break }

@@ -18,7 +18,8 @@ struct ConflictingRule: LintRule {
       let verb = d.unit.effect?.passes == true ? "pass" : "block"
       let (who, count) = subject.placesAndCount(d.coverers)
       return finding(
-        "rule never decides: it would \(verb) packets that \(who) \(count == 1 ? "decides" : "decide") otherwise",
+        subject.partOfLine(loc) { subject.reachability.findings[$0].dead }
+          + "rule never decides: it would \(verb) packets that \(who) \(count == 1 ? "decides" : "decide") otherwise",
         at: loc, related: subject.related(d.coverers, "decides the packets of the conflicting rule"),
         example: d.example)
     }

@@ -42,23 +42,35 @@ struct OverlappingEntriesRule: LintRule {
       }
       scan(nets, near: t.origin, what: "table")
     }
-    // One written line's rules (pf expands lists into one rule per combination).
-    var groups: [SourceLocation: (source: [IPNetwork], destination: [IPNetwork])] = [:]
-    var order: [SourceLocation] = []
+    // One written list: the rules pfctl made of one line that differ only in that address.
+    struct ListKey: Hashable {
+      var location: SourceLocation
+      var source: Bool
+      var rest: Rule
+    }
+    var groups: [ListKey: [IPNetwork]] = [:]
+    var order: [ListKey] = []
     for r in subject.allRules {
       guard let loc = subject.location(r) else { continue }
-      if groups[loc] == nil { order.append(loc) }
-      for case .network(let n) in r.match.source.terms where !(groups[loc]?.source.contains(n) ?? false) {
-        groups[loc, default: ([], [])].source.append(n)
-      }
-      for case .network(let n) in r.match.destination.terms where !(groups[loc]?.destination.contains(n) ?? false) {
-        groups[loc, default: ([], [])].destination.append(n)
+      for source in [true, false] {
+        var rest = r
+        rest.number = nil
+        let side = source ? r.match.source : r.match.destination
+        if source { rest.match.source = .any } else { rest.match.destination = .any }
+        if rest.match.family != nil { rest.match.family = nil }
+        let key = ListKey(location: loc, source: source, rest: rest)
+        if groups[key] == nil { order.append(key) }
+        for case .network(let n) in side.terms where !side.negated && !(groups[key]?.contains(n) ?? false) {
+          groups[key, default: []].append(n)
+        }
       }
     }
-    for loc in order {
-      guard let g = groups[loc] else { continue }
-      scan(g.source, near: loc, what: "address list")
-      scan(g.destination, near: loc, what: "address list")
+    var reportedLines: Set<SourceLocation> = []
+    for key in order {
+      guard let g = groups[key], g.count > 1, !reportedLines.contains(key.location) else { continue }
+      let before = out.count
+      scan(g, near: key.location, what: "address list")
+      if out.count > before { reportedLines.insert(key.location) }
     }
     return out
   }

@@ -25,7 +25,8 @@ struct OverlappingRedirectsRule: LintRule {
     for (k, j) in rdr.enumerated() {
       for i in rdr[..<k] where r.units[i].list == r.units[j].list {
         guard r.units[i].rule.translation != r.units[j].rule.translation else { continue }
-        let both = m.and(m.and(r.units[i].packets!, r.units[j].packets!), r.space.wellFormed)
+        let both = m.and(
+          m.and(m.and(r.units[i].packets!, r.units[j].packets!), r.space.wellFormed), r.space.direction(.in))
         guard both != .empty, let loc = subject.location(r.units[j].rule) else { continue }
         out.append(
           finding(

@@ -20,45 +20,26 @@ struct OverriddenByLaterRule: LintRule {
   func check(_ subject: LintSubject) -> [LintFinding] {
     let r = subject.reachability
     let m = r.space.manager
-    let members = r.units.indices.filter {
-      r.units[$0].list == "filter" && r.units[$0].packets != nil && r.units[$0].effect != nil
-    }
-    // Packets decided, by a rule after each position, with a pass and with a block.
-    var passLater: [Int: BDD] = [:]
-    var blockLater: [Int: BDD] = [:]
-    var pass = BDD.empty
-    var block = BDD.empty
-    for i in members.reversed() {
-      passLater[i] = pass
-      blockLater[i] = block
-      if r.units[i].effect!.passes {
-        pass = m.or(pass, r.findings[i].decides)
-      } else {
-        block = m.or(block, r.findings[i].decides)
-      }
-    }
     var out: [LintFinding] = []
-    for (k, i) in members.enumerated() {
-      let u = r.units[i]
-      guard !u.quick, !r.findings[i].dead, subject.isReportable(u), let loc = subject.location(u.rule) else {
-        continue
-      }
-      let passes = u.effect!.passes
-      let mine = u.packets!
-      let reversed = m.and(mine, passes ? blockLater[i]! : passLater[i]!)
-      guard reversed != .empty else { continue }
+    for (i, u) in r.units.enumerated() {
+      guard u.list == "filter", let mine = u.packets, let effect = u.effect, !u.quick, !r.findings[i].dead,
+        subject.isReportable(u), let loc = subject.location(u.rule)
+      else { continue }
+      let passes = effect.passes
       var culprits: [RuleReachability.Unit] = []
       var example: BDD = .empty
-      var examined = 0
-      for j in members[(k + 1)...] {
-        examined += 1
-        if examined > 2_000 { break }
+      for j in r.candidates(of: i) where j > i {
         let v = r.units[j]
-        guard v.effect!.passes != passes else { continue }
-        let part = m.and(mine, r.findings[j].decides)
-        guard part != .empty, !m.isSubset(v.packets!, of: mine) else { continue }
+        guard let theirs = v.packets, let e = v.effect, e.passes != passes else { continue }
+        // Cheap tests on the two small matches first; the decided set last.
+        let both = m.and(mine, theirs)
+        guard both != .empty, !m.isSubset(theirs, of: mine) else { continue }
+        let part = m.and(both, r.findings[j].decides)
+        guard part != .empty else { continue }
         culprits.append(v)
         if example == .empty { example = part }
+        // A few rules make the point.
+        if culprits.count == 5 { break }
       }
       guard !culprits.isEmpty else { continue }
       out.append(

@@ -16,11 +16,15 @@ struct RedundantRule: LintRule {
 
   func check(_ subject: LintSubject) -> [LintFinding] {
     let r = subject.reachability
+    var seen: Set<SourceLocation> = []
     return r.units.indices.compactMap { i in
       let u = r.units[i]
-      guard r.findings[i].redundant, subject.isReportable(u), let loc = subject.location(u.rule) else { return nil }
+      guard r.findings[i].redundant, subject.isReportable(u), let loc = subject.location(u.rule),
+        seen.insert(loc).inserted
+      else { return nil }
       return finding(
-        "rule is redundant: without it, every packet it decides gets the same outcome from the other rules",
+        subject.partOfLine(loc) { r.findings[$0].redundant }
+          + "rule is redundant: without it, every packet it decides gets the same outcome from the other rules",
         at: loc, example: subject.example(r.findings[i].decides),
         fix: .deleteLine("delete the redundant rule", at: loc))
     }

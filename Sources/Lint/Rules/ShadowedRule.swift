@@ -19,7 +19,8 @@ struct ShadowedRule: LintRule {
       guard let loc = subject.location(d.unit.rule) else { return nil }
       let n = d.coverers.count
       return finding(
-        "rule is never decisive: every packet it matches is decided by \(subject.places(d.coverers))"
+        subject.partOfLine(loc) { subject.reachability.findings[$0].dead }
+          + "rule is never decisive: every packet it matches is decided by \(subject.places(d.coverers))"
           + (n > 1 ? " together" : ""),
         at: loc, related: subject.related(d.coverers, "takes packets of the shadowed rule"), example: d.example,
         fix: .deleteLine("delete the shadowed rule", at: loc))

@@ -12,16 +12,14 @@ struct StatelessTCPPassRule: LintRule {
       the rules block them, so connections never complete. Keep state on the rule (pf's \
       default; `keep state` in ipf; `keep-state` in ipfw), or pass the replies (ipfw \
       `established`).
+      Only the filter rules are followed for the replies (not translation).
       Example (pf): `block all` then `pass in proto tcp to port 22 no state`.
       """)
 
   func check(_ subject: LintSubject) -> [LintFinding] {
-    guard case .success(let sets) = subject.decisions else { return [] }
     let r = subject.reachability
     let space = subject.space
     let m = space.manager
-    var blocked = BDD.empty
-    for (o, set) in sets.outcomes where !o.verdict.isPass { blocked = m.or(blocked, set) }
     var out: [LintFinding] = []
     for (i, u) in r.units.enumerated() {
       guard u.list == "filter", u.rule.action == .pass, u.rule.state == .none, subject.isReportable(u),
@@ -40,8 +38,11 @@ struct StatelessTCPPassRule: LintRule {
       reply.interfaceNegated = match.interfaceNegated
       // A reply carries ACK.
       reply.tcpFlags = TCPFlagsMatch(set: 0x10, mask: 0x10)
-      guard let replies = space.encode(reply, environment: subject.environment) else { continue }
-      let dropped = m.and(m.and(replies, blocked), space.wellFormed)
+      // What the filter does to the replies (packet sets, through the rules that may match them).
+      guard let replies = space.encode(reply, environment: subject.environment),
+        let parts = r.decide(replies, within: reply)
+      else { continue }
+      let dropped = m.or(parts.filter { !($0.effect?.passes ?? false) }.map(\.packets))
       guard dropped != .empty else { continue }
       out.append(
         finding(

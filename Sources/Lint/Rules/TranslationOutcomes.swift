@@ -18,8 +18,10 @@ extension LintSubject {
   /// sets cannot follow the ruleset (a pool, a run-time table …). Rules that skip the filter
   /// (pf `rdr pass`) are left out.
   var translatedPackets: [TranslatedPackets] {
-    guard case .success(let sets) = decisions else { return [] }
     let r = reachability
+    guard r.units.contains(where: { $0.rule.phase == .translation }), case .success(let sets) = decisions else {
+      return []
+    }
     let m = space.manager
     var passed = BDD.empty
     for (o, set) in sets.outcomes where o.verdict.isPass { passed = m.or(passed, set) }
