@@ -2,7 +2,7 @@
 # Benchmarks `fwc lint` with the full dead, redundant and shadowing analysis: the 100,000-rule
 # translate bench file (Benchmarks/gen_pf.py) at 10,000 and 100,000 rules, and rulesets with
 # planted duplicates, shadowed and redundant rules (Benchmarks/gen_lint.py) in pf and ipfw.
-# Best of five runs each (three at 100,000 rules).
+# Best of five runs each (three at 100,000 rules). LINT_SIZES chooses the sizes (default both).
 #   Benchmarks/lint.sh [path/to/fwc]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,15 +32,12 @@ bench() {
   echo "fwc lint, $name: best ${best} s, peak RSS ${bestkb} KB; findings: ${counts}"
 }
 
-python3 Benchmarks/gen_pf.py 10000 > "$work/pf10k.conf"
-python3 Benchmarks/gen_pf.py 100000 > "$work/pf100k.conf"
-python3 Benchmarks/gen_lint.py 10000 pf > "$work/planted10k.conf"
-python3 Benchmarks/gen_lint.py 100000 pf > "$work/planted100k.conf"
-python3 Benchmarks/gen_lint.py 10000 ipfw > "$work/planted10k.ipfw"
-python3 Benchmarks/gen_lint.py 100000 ipfw > "$work/planted100k.ipfw"
-bench "translate bench pf.conf, 10,000 rules" "$work/pf10k.conf" 5 --from pf
-bench "planted pf.conf, 10,000 rules" "$work/planted10k.conf" 5 --from pf
-bench "planted ipfw, 10,000 rules" "$work/planted10k.ipfw" 5 --from ipfw
-bench "translate bench pf.conf, 100,000 rules" "$work/pf100k.conf" 3 --from pf
-bench "planted pf.conf, 100,000 rules" "$work/planted100k.conf" 3 --from pf
-bench "planted ipfw, 100,000 rules" "$work/planted100k.ipfw" 3 --from ipfw
+for n in ${LINT_SIZES:-10000 100000}; do
+  runs=$([ "$n" -ge 100000 ] && echo 3 || echo 5)
+  python3 Benchmarks/gen_pf.py "$n" > "$work/pf.conf"
+  python3 Benchmarks/gen_lint.py "$n" pf > "$work/planted.conf"
+  python3 Benchmarks/gen_lint.py "$n" ipfw > "$work/planted.ipfw"
+  bench "planted pf.conf, $n rules" "$work/planted.conf" "$runs" --from pf
+  bench "planted ipfw, $n rules" "$work/planted.ipfw" "$runs" --from ipfw
+  bench "translate bench pf.conf (dense overlaps), $n rules" "$work/pf.conf" "$runs" --from pf
+done

@@ -57,8 +57,7 @@ extension LintSubject {
   /// For a line the front end expanded into several rules of which only some have a
   /// property: "(K of the N rules this line expands to) " (empty otherwise).
   func partOfLine(_ loc: SourceLocation, where holds: (Int) -> Bool) -> String {
-    let r = reachability
-    let mine = r.units.indices.filter { location(r.units[$0].rule) == loc && r.units[$0].effect != nil }
+    let mine = unitsByLine[loc] ?? []
     let k = mine.filter(holds).count
     return mine.count > 1 && k < mine.count ? "(\(k) of the \(mine.count) rules this line expands to) " : ""
   }

@@ -40,7 +40,21 @@ public final class LintSubject {
     tables: ruleset.tables.filter { !($0.value.entries.isEmpty && $0.value.excluded.isEmpty) }, host: host)
 
   /// One packet space for every analysis of this ruleset.
-  public lazy var space = PacketSpace(interfaces: PacketSpace.interfaceNames([ruleset], host: host))
+  public lazy var space: PacketSpace = {
+    let s = PacketSpace(interfaces: PacketSpace.interfaceNames([ruleset], host: host))
+    // About a hundred nodes per rule: sized once rather than rehashed at every doubling.
+    s.manager.reserve(nodes: min(1 << 26, 128 * (ruleset.rules.count + 64)))
+    return s
+  }()
+
+  /// The analysed units of each written line.
+  lazy var unitsByLine: [SourceLocation: [Int]] = {
+    var out: [SourceLocation: [Int]] = [:]
+    for (i, u) in reachability.units.enumerated() where u.effect != nil {
+      if let l = location(u.rule) { out[l, default: []].append(i) }
+    }
+    return out
+  }()
 
   /// Which rules decide which packets (dead and redundant rules).
   public lazy var reachability = RuleReachability(ruleset: ruleset, space: space, environment: environment)

@@ -97,6 +97,13 @@ public final class BDDManager {
     return id
   }
 
+  /// Sizes the tables for about `nodeCount` nodes at once, so that building a large set of BDDs
+  /// does not rehash the unique table at every doubling.
+  public func reserve(nodes nodeCount: Int) {
+    nodes.reserveCapacity(nodeCount)
+    while unique.count < nodeCount * 2 { growTables() }
+  }
+
   /// Doubles the unique table (rehashing every node) and lets the computed table follow.
   private func growTables() {
     let size = unique.count * 2

@@ -88,6 +88,12 @@ public final class RuleReachability {
   var signatures: [RuleSignature] = []
   var indexes: [String: ProtocolOverlapIndex] = [:]
   var candidateCache: [Int: [Int]] = [:]
+  /// Per unit, for the hot loops: its exact packets (nil when unknown), whether it decides
+  /// exactly, whether it is quick, and its effect as a small number (equal effects, equal ids).
+  var exactPackets: [BDD?] = []
+  var decidesExactly: [Bool] = []
+  var isQuick: [Bool] = []
+  var effectIDs: [Int] = []
   var m: BDDManager { space.manager }
 
   public init(ruleset: Ruleset, space: PacketSpace, environment: AddressEnvironment) {
@@ -103,6 +109,16 @@ public final class RuleReachability {
     flatten(ruleset.rules, gate: m.not(skipped), inheritedQuick: false)
     findings = units.map { _ in Finding(decides: .empty, neverMatches: false, dead: false, redundant: false) }
     signatures = units.map { RuleSignature($0.rule.match) }
+    exactPackets = units.map(\.packets)
+    decidesExactly = units.map { $0.packets != nil && $0.effect != nil }
+    isQuick = units.map(\.quick)
+    var ids: [Effect: Int] = [.defaultPass: 0, .ipfwDeny: 1]
+    effectIDs = units.map { u in
+      guard let e = u.effect else { return -1 }
+      if let id = ids[e] { return id }
+      ids[e] = ids.count
+      return ids.count - 1
+    }
     for list in Set(units.map(\.list)).sorted() {
       let members = units.indices.filter { units[$0].list == list }
       let firstMatch = ruleset.evaluation == .firstMatch || list != "filter"
@@ -349,12 +365,12 @@ public final class RuleReachability {
   // MARK: Indexed analyses (lists without jumps)
 
   /// A unit that decides packets exactly (not a stand-in for unknown rules).
-  func exactDeciding(_ j: Int) -> Bool { units[j].packets != nil && units[j].effect != nil }
+  func exactDeciding(_ j: Int) -> Bool { decidesExactly[j] }
 
   /// Dead rules are left out of the fallbacks (they are reported, and deleted first), except
   /// ipfw's default rule, which cannot be deleted.
   func live(_ j: Int) -> Bool {
-    exactDeciding(j) && !findings[j].neverMatches
+    decidesExactly[j] && !findings[j].neverMatches
       && (!findings[j].dead || (ruleset.evaluation == .firstMatch && units[j].rule.number == 65535))
   }
 
@@ -386,9 +402,9 @@ public final class RuleReachability {
       guard m.and(rest, unknownAfter[u]!) == .empty else { continue }
       var same = true
       for j in self.candidates(of: u) where j > u && live(j) {
-        let hit = m.and(rest, units[j].packets!)
+        let hit = m.and(rest, exactPackets[j]!)
         guard hit != .empty else { continue }
-        if units[j].effect != effect {
+        if effectIDs[j] != effectIDs[u] {
           same = false
           break
         }
@@ -411,30 +427,30 @@ public final class RuleReachability {
         continue
       }
       let cands = self.candidates(of: u)
-      let quick = units[u].quick
+      let quick = isQuick[u]
       let d = subtract(
         m.and(set, space.wellFormed),
-        cands.filter { j in exactDeciding(j) && (j < u ? units[j].quick : !quick) })
+        cands.filter { j in decidesExactly[j] && (j < u ? isQuick[j] : !quick) })
       findings[u].decides = d
       findings[u].dead = !findings[u].neverMatches && d == .empty
     }
     for u in members where live(u) && !findings[u].dead {
-      let effect = units[u].effect!
+      let effectID = effectIDs[u]
       var rest = findings[u].decides
       guard m.and(rest, unknown) == .empty else { continue }
       let cands = self.candidates(of: u)
       var same = true
       /// Takes from `rest` what rule `j` decides instead; false when it decides otherwise.
       func fallback(_ j: Int) -> Bool {
-        let hit = m.and(rest, units[j].packets!)
+        let hit = m.and(rest, exactPackets[j]!)
         guard hit != .empty else { return true }
-        if units[j].effect != effect { return false }
+        if effectIDs[j] != effectID { return false }
         rest = m.diff(rest, hit)
         return true
       }
       if units[u].quick {
         // First the later quick rules, in order; then the last non-quick rule that matches.
-        for j in cands where j > u && units[j].quick && live(j) {
+        for j in cands where j > u && isQuick[j] && live(j) {
           if rest == .empty { break }
           if !fallback(j) {
             same = false
@@ -442,7 +458,7 @@ public final class RuleReachability {
           }
         }
         if same {
-          for j in cands.reversed() where !units[j].quick && live(j) {
+          for j in cands.reversed() where !isQuick[j] && live(j) {
             if rest == .empty { break }
             if !fallback(j) {
               same = false
@@ -451,7 +467,7 @@ public final class RuleReachability {
           }
         }
       } else {
-        for j in cands.reversed() where j < u && !units[j].quick && live(j) {
+        for j in cands.reversed() where j < u && !isQuick[j] && live(j) {
           if rest == .empty { break }
           if !fallback(j) {
             same = false
@@ -459,7 +475,7 @@ public final class RuleReachability {
           }
         }
       }
-      findings[u].redundant = same && (rest == .empty || effect == .defaultPass)
+      findings[u].redundant = same && (rest == .empty || effectID == 0)
     }
   }
 
@@ -471,11 +487,11 @@ public final class RuleReachability {
       var d = set
       for j in others {
         if d == .empty { break }
-        d = m.diff(d, units[j].packets!)
+        d = m.diff(d, exactPackets[j]!)
       }
       return d
     }
-    var layer = others.map { units[$0].packets! }
+    var layer = others.map { exactPackets[$0]! }
     while layer.count > 1 {
       var next: [BDD] = []
       next.reserveCapacity(layer.count / 2 + 1)
