@@ -94,6 +94,9 @@ public final class RuleReachability {
   var decidesExactly: [Bool] = []
   var isQuick: [Bool] = []
   var effectIDs: [Int] = []
+  /// Units whose decided packets are only bounded from above (`Finding.decides` holds every
+  /// packet they match): a witness packet proved them live without computing the exact set.
+  public private(set) var approximate: Set<Int> = []
   var m: BDDManager { space.manager }
 
   public init(ruleset: Ruleset, space: PacketSpace, environment: AddressEnvironment) {
@@ -384,7 +387,7 @@ public final class RuleReachability {
         continue
       }
       let cands = self.candidates(of: u)
-      let d = subtract(m.and(set, space.wellFormed), cands.filter { $0 < u && exactDeciding($0) })
+      let d = decided(u, m.and(set, space.wellFormed), cands.filter { $0 < u && exactDeciding($0) })
       findings[u].decides = d
       findings[u].dead = !findings[u].neverMatches && d == .empty
     }
@@ -428,8 +431,8 @@ public final class RuleReachability {
       }
       let cands = self.candidates(of: u)
       let quick = isQuick[u]
-      let d = subtract(
-        m.and(set, space.wellFormed),
+      let d = decided(
+        u, m.and(set, space.wellFormed),
         cands.filter { j in decidesExactly[j] && (j < u ? isQuick[j] : !quick) })
       findings[u].decides = d
       findings[u].dead = !findings[u].neverMatches && d == .empty
@@ -477,6 +480,20 @@ public final class RuleReachability {
       }
       findings[u].redundant = same && (rest == .empty || effectID == 0)
     }
+  }
+
+  /// What unit `u` decides: `set` without the packets of `others`. When `others` are many (a
+  /// catch-all rule under thousands of narrow ones), one packet of `set` that none of them
+  /// matches proves the rule live first; its decided set is then left at `set`, an upper
+  /// bound, and the unit marked approximate (redundancy claims on an upper bound stay true).
+  func decided(_ u: Int, _ set: BDD, _ others: [Int]) -> BDD {
+    if others.count > 1_000, let bits = m.example(set),
+      !others.contains(where: { m.contains(exactPackets[$0]!, bits) })
+    {
+      approximate.insert(u)
+      return set
+    }
+    return subtract(set, others)
   }
 
   /// `set` without the packets of the units `others`: one by one for a few (stopping when
@@ -565,7 +582,9 @@ public final class RuleReachability {
     for j in order where units[j].list == list {
       examined += 1
       if examined > limit { break }
-      guard units[j].packets != nil, units[j].effect != nil || units[j].jump != nil else { continue }
+      guard units[j].packets != nil, units[j].effect != nil || units[j].jump != nil, !approximate.contains(j) else {
+        continue
+      }
       if firstMatch == false && j < u && !units[j].quick { continue }
       let part = m.and(target, findings[j].decides)
       guard part != .empty else { continue }

@@ -25,6 +25,11 @@ struct AfterCatchAllRule: LintRule {
     let everything = m.diff(r.space.wellFormed, skipped)
     var out: [LintFinding] = []
     for (i, u) in r.units.enumerated() {
+      // Only a match without address, protocol, port, direction or interface can take everything.
+      let m0 = u.rule.match
+      guard m0.source.isAny, m0.destination.isAny, m0.protocols == nil, m0.destinationPort == nil,
+        m0.sourcePort == nil, m0.direction == nil, m0.interface == nil
+      else { continue }
       guard u.quick, u.effect != nil, let set = u.packets, subject.isReportable(u), !r.findings[i].dead,
         m.isSubset(everything, of: set), let loc = subject.location(u.rule)
       else { continue }

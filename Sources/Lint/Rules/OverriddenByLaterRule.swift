@@ -30,7 +30,7 @@ struct OverriddenByLaterRule: LintRule {
       var example: BDD = .empty
       for j in r.candidates(of: i) where j > i {
         let v = r.units[j]
-        guard let theirs = v.packets, let e = v.effect, e.passes != passes else { continue }
+        guard let theirs = v.packets, let e = v.effect, e.passes != passes, !r.approximate.contains(j) else { continue }
         // Cheap tests on the two small matches first; the decided set last.
         let both = m.and(mine, theirs)
         guard both != .empty, !m.isSubset(theirs, of: mine) else { continue }
