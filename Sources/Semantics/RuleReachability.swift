@@ -228,7 +228,7 @@ public final class RuleReachability {
     }
   }
 
-  // MARK: First match (ipfw, translation rules)
+  // MARK: First match with jumps (ipfw skipto and call)
 
   func analyseFirstMatch(_ members: [Int]) {
     let ipfw = ruleset.evaluation == .firstMatch
@@ -297,71 +297,6 @@ public final class RuleReachability {
         for key in Array(outcomes.keys) where key != effect { outcomes[key] = m.diff(outcomes[key]!, set) }
         outcomes[effect] = m.or(outcomes[effect] ?? .empty, set)
       }
-    }
-  }
-
-  // MARK: Last match unless quick (pf, ipfilter)
-
-  func analyseLastMatch(_ members: [Int]) {
-    let deciding = members.filter { units[$0].effect != nil && units[$0].packets != nil }
-    // Forward: packets some earlier quick rule took.
-    var quickBefore: [Int: BDD] = [:]
-    var q = BDD.empty
-    for u in deciding {
-      quickBefore[u] = q
-      if units[u].quick { q = m.or(q, units[u].packets!) }
-    }
-    // Backward: packets some later rule matches.
-    var later = BDD.empty
-    for u in deciding.reversed() {
-      let set = units[u].packets!
-      let d =
-        units[u].quick ? m.diff(set, quickBefore[u]!) : m.diff(m.diff(set, quickBefore[u]!), later)
-      findings[u].decides = m.and(d, space.wellFormed)
-      findings[u].neverMatches = m.and(set, space.wellFormed) == .empty
-      findings[u].dead = !findings[u].neverMatches && findings[u].decides == .empty
-      later = m.or(later, set)
-    }
-    for u in members where units[u].packets == nil || units[u].effect == nil {
-      findings[u].neverMatches = m.and(units[u].upper, space.wellFormed) == .empty
-      findings[u].decides = m.and(units[u].upper, space.wellFormed)
-    }
-    var unknown = BDD.empty
-    for u in members where units[u].packets == nil { unknown = m.or(unknown, units[u].upper) }
-    let live = deciding.filter { !findings[$0].dead && !findings[$0].neverMatches }
-    // Forward over non-quick rules: the last match among earlier ones (or the default).
-    var prefix: [Effect: BDD] = [.defaultPass: .all]
-    var fallbackBefore: [Int: BDD] = [:]
-    for u in live {
-      let unit = units[u]
-      if !unit.quick { fallbackBefore[u] = prefix[unit.effect!] ?? .empty }
-      if unit.quick { continue }
-      let set = unit.packets!
-      for key in Array(prefix.keys) where key != unit.effect! { prefix[key] = m.diff(prefix[key]!, set) }
-      prefix[unit.effect!] = m.or(prefix[unit.effect!] ?? .empty, set)
-    }
-    // Backward over quick rules: the first later quick rule's outcome; `global` for the rest.
-    var firstQuick: [Effect?: BDD] = [nil: .all]
-    var quickAfter = BDD.empty
-    for u in live.reversed() {
-      let unit = units[u]
-      let effect = unit.effect!
-      let d = findings[u].decides
-      if m.and(d, unknown) == .empty {
-        if unit.quick {
-          let byQuick = m.and(d, quickAfter)
-          let rest = m.diff(d, quickAfter)
-          findings[u].redundant =
-            m.isSubset(byQuick, of: firstQuick[effect] ?? .empty) && m.isSubset(rest, of: prefix[effect] ?? .empty)
-        } else {
-          findings[u].redundant = m.isSubset(d, of: fallbackBefore[u]!)
-        }
-      }
-      guard unit.quick else { continue }
-      let set = unit.packets!
-      for key in Array(firstQuick.keys) where key != effect { firstQuick[key] = m.diff(firstQuick[key]!, set) }
-      firstQuick[effect] = m.or(firstQuick[effect] ?? .empty, set)
-      quickAfter = m.or(quickAfter, set)
     }
   }
 
