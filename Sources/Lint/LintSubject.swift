@@ -12,17 +12,12 @@ public final class LintSubject {
   public let host: HostContext
   /// pf only: the parsed configuration (macros, anchors loaded from files).
   public let pfConfig: PFConfig?
-  /// Whether the front end reported syntax errors (rules on those lines are missing).
-  public let hadSyntaxErrors: Bool
 
-  public init(
-    ruleset: Ruleset, files: [SourceFile], host: HostContext, pfConfig: PFConfig? = nil, hadSyntaxErrors: Bool
-  ) {
+  public init(ruleset: Ruleset, files: [SourceFile], host: HostContext, pfConfig: PFConfig? = nil) {
     self.ruleset = ruleset
     self.files = files
     self.host = host
     self.pfConfig = pfConfig
-    self.hadSyntaxErrors = hadSyntaxErrors
   }
 
   public var language: Language { ruleset.language }

@@ -70,7 +70,7 @@ public struct Linter: Sendable {
       if ids.contains(f.id) { out.append(f) }
     }
     for rule in active {
-      out += makeRule(rule).check(subject)
+      out += rule.init().check(subject)
     }
     let suppressions = Suppressions(files: subject.files)
     out = out.filter { !suppressions.suppresses($0) }
@@ -78,8 +78,6 @@ public struct Linter: Sendable {
     out = out.filter { seen.insert($0).inserted }
     return out.sorted(by: Self.order)
   }
-
-  func makeRule(_ t: any LintRule.Type) -> any LintRule { t.init() }
 
   /// Findings by file, line, column, then ID.
   static func order(_ a: LintFinding, _ b: LintFinding) -> Bool {

@@ -97,13 +97,14 @@ public final class RuleReachability {
   /// Units whose decided packets are only bounded from above (`Finding.decides` holds every
   /// packet they match): a witness packet proved them live without computing the exact set.
   public private(set) var approximate: Set<Int> = []
+  /// Packets on `set skip` interfaces, which no rule sees.
+  public private(set) var skipped = BDD.empty
   var m: BDDManager { space.manager }
 
   public init(ruleset: Ruleset, space: PacketSpace, environment: AddressEnvironment) {
     self.space = space
     self.ruleset = ruleset
     self.environment = environment
-    var skipped = BDD.empty
     for name in ruleset.skippedInterfaces {
       var match = Match()
       match.interface = name
@@ -477,7 +478,7 @@ public final class RuleReachability {
     }
     if firstMatch {
       for j in cands where exactDeciding(j) && rest != .empty { take(j) }
-      if rest != .empty { out.append((ruleset.evaluation == .firstMatch ? Effect.ipfwDeny : nil, rest)) }
+      if rest != .empty { out.append((Effect.ipfwDeny, rest)) }
     } else {
       for j in cands where exactDeciding(j) && units[j].quick && rest != .empty { take(j) }
       for j in cands.reversed() where exactDeciding(j) && !units[j].quick && rest != .empty { take(j) }

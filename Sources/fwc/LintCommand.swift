@@ -69,8 +69,7 @@ struct LintCommand: ParsableCommand {
       var pfConfig: PFConfig? = nil
       for p in parsed { if case .pf(let c) = p.content { pfConfig = c } }
       let subject = LintSubject(
-        ruleset: loaded.ruleset, files: loaded.files, host: host, pfConfig: pfConfig,
-        hadSyntaxErrors: parsed.contains(where: \.hasErrors))
+        ruleset: loaded.ruleset, files: loaded.files, host: host, pfConfig: pfConfig)
       findings += linter.run(subject, parseDiagnostics: parsed.flatMap(\.diagnostics))
       files += loaded.files
     }

@@ -97,8 +97,7 @@ final class LintGoldenTests: XCTestCase {
     var config: PFConfig?
     for p in parsed { if case .pf(let cfg) = p.content { config = cfg } }
     let subject = LintSubject(
-      ruleset: loaded.ruleset, files: loaded.files, host: host, pfConfig: config,
-      hadSyntaxErrors: parsed.contains(where: \.hasErrors))
+      ruleset: loaded.ruleset, files: loaded.files, host: host, pfConfig: config)
     return Linter().run(subject, parseDiagnostics: parsed.flatMap(\.diagnostics)).filter { $0.id == id }
   }
 

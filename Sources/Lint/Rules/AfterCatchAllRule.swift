@@ -16,13 +16,7 @@ struct AfterCatchAllRule: LintRule {
   func check(_ subject: LintSubject) -> [LintFinding] {
     let r = subject.reachability
     let m = r.space.manager
-    var skipped = BDD.empty
-    for name in subject.ruleset.skippedInterfaces {
-      var match = Match()
-      match.interface = name
-      skipped = m.or(skipped, r.space.encode(match, environment: subject.environment) ?? .empty)
-    }
-    let everything = m.diff(r.space.wellFormed, skipped)
+    let everything = m.diff(r.space.wellFormed, r.skipped)
     var out: [LintFinding] = []
     for (i, u) in r.units.enumerated() {
       // Only a match without address, protocol, port, direction or interface can take everything.
