@@ -101,13 +101,18 @@ public final class BDDManager {
   /// does not rehash the unique table at every doubling.
   public func reserve(nodes nodeCount: Int) {
     nodes.reserveCapacity(nodeCount)
-    while unique.count < nodeCount * 2 { growTables() }
+    var size = unique.count
+    while size < nodeCount * 2 { size *= 2 }
+    if size > unique.count { rehash(size) }
   }
 
   /// Doubles the unique table (rehashing every node) and lets the computed table follow.
-  private func growTables() {
-    let size = unique.count * 2
-    unique = [UniqueSlot](repeating: UniqueSlot(), count: size)
+  private func growTables() { rehash(unique.count * 2) }
+
+  /// Rebuilds the unique table with `size` slots (a power of two) and grows the computed table
+  /// with it, up to 2^22 entries (its entries are dropped: it is only a cache).
+  private func rehash(_ size: Int) {
+    unique = largeTable(UniqueSlot(), count: size)
     uniqueMask = size - 1
     for id in 2..<nodes.count {
       let n = nodes[id]
@@ -115,9 +120,10 @@ public final class BDDManager {
       while unique[slot].id != 0 { slot = (slot + 1) & uniqueMask }
       unique[slot] = UniqueSlot(id: Int32(id), variable: n.variable, low: n.low, high: n.high)
     }
-    if cache.count < size && cache.count < 1 << 22 {
-      cache = [CacheEntry](repeating: CacheEntry(), count: cache.count * 2)
-      cacheMask = cache.count - 1
+    let cacheSize = min(max(cache.count, size), 1 << 22)
+    if cacheSize > cache.count {
+      cache = largeTable(CacheEntry(), count: cacheSize)
+      cacheMask = cacheSize - 1
     }
   }
 
@@ -174,7 +180,14 @@ public final class BDDManager {
   public func diff(_ a: BDD, _ b: BDD) -> BDD { ite(b, .empty, a) }
   public func xor(_ a: BDD, _ b: BDD) -> BDD { ite(a, not(b), b) }
 
-  public func and(_ sets: [BDD]) -> BDD { sets.reduce(.all) { and($0, $1) } }
+  /// The intersection of `sets`, taken from the set whose first variable is lowest in the order
+  /// upwards: each step then walks only the new operand's nodes above the running result, so a
+  /// conjunction of fields costs the sum of their sizes rather than its product with their count.
+  public func and(_ sets: [BDD]) -> BDD {
+    if sets.count < 2 { return sets.first ?? .all }
+    let ordered = sets.sorted { nodes[Int($0.id)].variable > nodes[Int($1.id)].variable }
+    return ordered.reduce(.all) { and($0, $1) }
+  }
   public func or(_ sets: [BDD]) -> BDD { sets.reduce(.empty) { or($0, $1) } }
 
   /// Whether every vector of `a` is in `b`.
@@ -259,6 +272,49 @@ public final class BDDManager {
       if first != 0 {
         bits[v] = want
         n = first
+      } else {
+        bits[v] = !want
+        n = want ? node.low : node.high
+      }
+    }
+    return bits
+  }
+
+  /// What `example(_:choosing:)` gives for the intersection of `a` with the vectors that have the
+  /// variables of `fixed` set as given (`fixed[v]` is 0, 1, or -1 for free), found by walking `a`
+  /// without building the intersection; nil when the two share no vector.
+  public func example(_ a: BDD, fixing fixed: [Int8], choosing coin: (Int) -> Bool) -> [Bool]? {
+    precondition(fixed.count == variableCount)
+    var live: [Int32: Bool] = [:]
+    // Whether some vector of node `n` agrees with the fixed variables from its own variable on.
+    func satisfiable(_ n: Int32) -> Bool {
+      if n < 2 { return n == 1 }
+      if let known = live[n] { return known }
+      let node = nodes[Int(n)]
+      let r: Bool
+      switch fixed[Int(node.variable)] {
+      case 0: r = satisfiable(node.low)
+      case 1: r = satisfiable(node.high)
+      default: r = satisfiable(node.low) || satisfiable(node.high)
+      }
+      live[n] = r
+      return r
+    }
+    guard satisfiable(a.id) else { return nil }
+    var bits = [Bool](repeating: false, count: variableCount)
+    var n = a.id
+    for v in 0..<variableCount {
+      let node = nodes[Int(n)]
+      let want = coin(v)
+      let tested = node.variable == Int32(v)
+      if fixed[v] >= 0 {
+        bits[v] = fixed[v] == 1
+        if tested { n = bits[v] ? node.high : node.low }
+      } else if !tested {
+        bits[v] = want
+      } else if satisfiable(want ? node.high : node.low) {
+        bits[v] = want
+        n = want ? node.high : node.low
       } else {
         bits[v] = !want
         n = want ? node.low : node.high

@@ -14,14 +14,21 @@ extension PacketSpace {
       z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
       return (z ^ (z >> 31)) & 1 == 1
     }
-    var tcp = PacketHeader()
-    tcp.tcpFlags = 0x02
-    let preferences: [BDD] = [
-      m.and(m.equals(proto, 6), m.equals(tcpFlags, 0x02)), m.and(m.equals(proto, 6), m.equals(tcpFlags, 0x10)),
-      m.equals(proto, 17),
-      m.and(icmpPackets, m.or(m.equals(icmpType, 8), m.equals(icmpType, 128))), .all,
-    ]
-    for p in preferences {
+    // TCP SYN, TCP ACK and UDP are fixed header bits, tried on the set itself; ICMP echo (a
+    // choice of family, protocol and type) and then anything are tried on intersections.
+    func fixing(_ fields: [(BitField, UInt128)]) -> [Int8] {
+      var fixed = [Int8](repeating: -1, count: m.variableCount)
+      for (f, value) in fields {
+        for k in 0..<f.width { fixed[Int(f.variable(lsb: k))] = (value >> UInt128(k)) & 1 == 1 ? 1 : 0 }
+      }
+      return fixed
+    }
+    for cube in [[(proto, 6), (tcpFlags, 0x02)], [(proto, 6), (tcpFlags, 0x10)], [(proto, 17)]]
+      as [[(BitField, UInt128)]]
+    {
+      if let bits = m.example(set, fixing: fixing(cube), choosing: coin) { return header(bits) }
+    }
+    for p in [m.and(icmpPackets, m.or(m.equals(icmpType, 8), m.equals(icmpType, 128))), .all] {
       let x = m.and(set, p)
       if x != .empty, let bits = m.example(x, choosing: coin) { return header(bits) }
     }

@@ -50,9 +50,15 @@ struct OverlappingEntriesRule: LintRule {
     }
     var groups: [ListKey: [IPNetwork]] = [:]
     var order: [ListKey] = []
+    // A list is several terms in one rule, or a line that became several rules; most lines are
+    // one rule with one address per side, and are passed over without building their keys.
+    var rulesPerLine: [SourceLocation: Int] = [:]
+    for r in subject.allRules { if let loc = subject.location(r) { rulesPerLine[loc, default: 0] += 1 } }
     for r in subject.allRules {
       guard let loc = subject.location(r) else { continue }
+      let expanded = rulesPerLine[loc, default: 0] > 1
       for source in [true, false] {
+        guard expanded || (source ? r.match.source : r.match.destination).terms.count > 1 else { continue }
         var rest = r
         rest.number = nil
         let side = source ? r.match.source : r.match.destination
