@@ -5,7 +5,7 @@ FWC_DEBUG = .build/debug/fwc
 FWC_RELEASE = .build/release/fwc
 FUZZ_SECONDS ?= 600
 
-.PHONY: all build release run test bench bench-semantics bench-translate bench-lint fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw fuzz-packets format lint clean deps
+.PHONY: all build release run test bench bench-semantics bench-translate bench-lint bench-containers fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw fuzz-packets format lint clean deps
 
 all: build
 
@@ -44,6 +44,16 @@ run: release
 	  || echo "# (fwc diff exits 1: the rulesets differ)"
 	@echo "# what fwc lint finds in a gateway ruleset with mistakes:"
 	$(FWC_RELEASE) lint --host examples/host.json examples/lint-pf.conf
+	@echo "# per-container NAT, published ports and isolation for examples/containers.yaml, as pf anchors:"
+	$(FWC_RELEASE) container render examples/containers.yaml
+	@echo "# ... and what they do once hooked into a pf.conf (examples/containers-pf.conf):"
+	$(FWC_RELEASE) container render examples/containers.yaml --merge examples/containers-pf.conf > .build/containers-merged.conf
+	$(FWC_RELEASE) trace --host examples/containers-host.json .build/containers-merged.conf \
+	  --packet "in on em0 tcp 198.51.100.7:40000 > 203.0.113.5:80 flags S" \
+	  --packet "in on em0 tcp 198.51.100.7:40000 > 203.0.113.5:5432 flags S" \
+	  --packet "in on bridge1 tcp 10.89.1.2:40000 > 10.89.2.2:80 flags S" \
+	  --packet "out on em0 tcp 10.89.1.2:40000 > 192.0.2.1:443 flags S" \
+	  --packet "in on bridge3 tcp 10.89.3.2:40000 > 192.0.2.1:443 flags S"
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
@@ -65,6 +75,10 @@ bench-translate: release
 # lint of generated 10,000- and 100,000-rule rulesets with the full dead and redundant analysis.
 bench-lint: release
 	Benchmarks/lint.sh $(FWC_RELEASE)
+
+# CNI ADD and DEL with 10,000 containers already in the state.
+bench-containers: release
+	Benchmarks/containers.sh $(FWC_RELEASE)
 
 # libFuzzer on the parsers; FUZZ_SECONDS bounds each run.
 fuzz-pf: deps

@@ -14,9 +14,11 @@ let package = Package(
     .library(name: "Semantics", targets: ["Semantics"]),
     .library(name: "Translation", targets: ["Translation"]),
     .library(name: "Lint", targets: ["Lint"]),
+    .library(name: "Containers", targets: ["Containers"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // Source files, locations, diagnostics, host context, well-known names and the IR.
@@ -45,6 +47,11 @@ let package = Package(
     .target(name: "Lint", dependencies: ["FirewallIR", "PFSyntax", "PacketSets", "Semantics"]),
     // ipnat's sessions and address and port allocation, as ipftest runs them.
     .target(name: "IPNatEmulation", dependencies: ["FirewallIR", "IPFilterSyntax", "Semantics"]),
+    // Container networks: the model, spec files and CNI requests, pf anchors and ipfw blocks
+    // generated from them, the state directory, and loading through pfctl or ipfw.
+    .target(
+      name: "Containers",
+      dependencies: ["FirewallIR", "PFSyntax", "IPFWSyntax", .product(name: "Yams", package: "Yams")]),
     // libpcap, from the system (Debian: libpcap-dev; FreeBSD: base system).
     .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
     // Capture files read through libpcap, pcap-filter expressions, and a capture writer.
@@ -54,7 +61,7 @@ let package = Package(
       name: "fwc",
       dependencies: [
         "FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax", "PacketSets", "Semantics", "Capture",
-        "IPNatEmulation", "Translation", "Lint",
+        "IPNatEmulation", "Translation", "Lint", "Containers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Shared by the test targets: package root, corpus location, file reading, a seeded generator.
@@ -75,6 +82,7 @@ let package = Package(
         "Translation", "PFSyntax", "IPFilterSyntax", "IPFWSyntax", "Semantics", "PacketSets", "FirewallIR",
         "TestSupport",
       ]),
+    .testTarget(name: "ContainersTests", dependencies: ["Containers", "FirewallIR", "PFSyntax", "TestSupport"]),
     .testTarget(
       name: "fwcTests",
       dependencies: ["fwc", "Lint", "PFSyntax", "Capture", "Semantics", "PacketSets", "FirewallIR", "TestSupport"]),

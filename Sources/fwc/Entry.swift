@@ -1,4 +1,5 @@
 import ArgumentParser
+import Containers
 import Foundation
 
 /// Runs the command line and maps failures onto fwc's exit codes: 0 clean, 1 findings,
@@ -6,6 +7,16 @@ import Foundation
 @main
 enum Entry {
   static func main() {
+    // A runtime runs a CNI plugin with CNI_COMMAND set and no arguments.
+    let environment = ProcessInfo.processInfo.environment
+    if CommandLine.arguments.count == 1, environment["CNI_COMMAND"] != nil {
+      let input =
+        environment["CNI_COMMAND"] == "VERSION" && isatty(0) != 0
+        ? Data() : FileHandle.standardInput.readDataToEndOfFile()
+      let outcome = CNIPlugin(environment: environment, input: input).run()
+      FileHandle.standardOutput.write(Data(outcome.output.utf8))
+      exit(outcome.status)
+    }
     do {
       var command = try Fwc.parseAsRoot()
       try command.run()
@@ -38,7 +49,7 @@ struct Fwc: ParsableCommand {
       """,
     subcommands: [
       CheckCommand.self, PrintCommand.self, TranslateCommand.self, DiffCommand.self, TraceCommand.self,
-      LintCommand.self,
+      LintCommand.self, ContainerCommand.self,
     ])
 }
 
