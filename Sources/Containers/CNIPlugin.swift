@@ -89,8 +89,18 @@ public struct CNIPlugin {
 
   // MARK: Commands
 
-  func add(_ config: Config, version: String) throws -> Outcome {
+  /// fwc keeps one record per attachment, as the spec keys them: the container id and the
+  /// interface name (a container on two networks is two records).
+  func attachmentKey() throws -> String {
     let id = try containerID()
+    let ifname = try interfaceName()
+    return Self.key(id, ifname)
+  }
+
+  static func key(_ id: String, _ ifname: String) -> String { "\(id).\(ifname)" }
+
+  func add(_ config: Config, version: String) throws -> Outcome {
+    let key = try attachmentKey()
     let ifname = try interfaceName()
     _ = try required("CNI_NETNS")
     guard let prev = config.raw["prevResult"] as? [String: Any] else {
@@ -99,61 +109,68 @@ public struct CNIPlugin {
         details: "fwc runs after the plugins that create the interface and its addresses (bridge, IPAM)")
     }
     let attachment = try Self.attachment(prev, ifname: ifname, bridge: config.bridge)
-    var network = NetworkConfig(
+    let network = NetworkConfig(
       name: config.name, bridge: attachment.bridge, subnets: attachment.subnets.map(\.description),
       nat: config.egress != nil && config.nat, egress: config.egress, egressAddresses: config.egressAddresses,
       isolate: config.isolate, isolateInside: config.isolateInside, internal: config.internal)
-    let host = try makeHost(config)
-    if let known = try host.store.network(config.name) {
-      // Other attachments may have brought other subnets of the same network.
-      network.subnets = Array(Set(known.subnets + network.subnets)).sorted()
-    }
     let container = ContainerConfig(
-      id: id, name: try podName(),
+      id: key, name: try podName(),
       attachments: [Attachment(network: config.name, addresses: attachment.addresses.map(\.description))],
       ports: config.portMappings)
-    try host.add(container, networks: [network])
+    // Other attachments may have brought other subnets of the same network: they are merged
+    // under the state's lock.
+    try makeHost(config).add(container, networks: [network], mergeSubnets: true)
     var result = prev
     result["cniVersion"] = version
     return Outcome(output: Self.json(result), status: 0)
   }
 
   func delete(_ config: Config) throws -> Outcome {
-    let id = try containerID()
-    _ = try interfaceName()
-    try makeHost(config).remove(id)
+    try makeHost(config).remove(try attachmentKey())
     return Outcome(output: "", status: 0)
   }
 
   func check(_ config: Config) throws -> Outcome {
-    let id = try containerID()
-    _ = try interfaceName()
+    let key = try attachmentKey()
     _ = try required("CNI_NETNS")
     guard config.raw["prevResult"] is [String: Any] else { throw Failure(7, "no prevResult for CHECK") }
     do {
-      try makeHost(config).check(id)
+      try makeHost(config).check(key)
     } catch let e as ContainerError {
       throw Failure(100, "the container's firewall rules are not in place", details: e.message)
     }
     return Outcome(output: "", status: 0)
   }
 
+  /// Removes this network's attachments that the runtime no longer lists.
   func gc(_ config: Config) throws -> Outcome {
-    let list = config.raw["cni.dev/valid-attachments"] ?? config.raw["cni.dev/attachments"]
-    var valid: Set<String> = []
-    if let list {
-      guard let entries = list as? [[String: Any]] else {
-        throw Failure(7, "cni.dev/valid-attachments must be a list of objects")
-      }
-      for e in entries {
-        guard let id = e["containerID"] as? String else { throw Failure(7, "an attachment has no containerID") }
-        do { try Validation.checkName(id, what: "container id") } catch let e as ContainerError {
-          throw Failure(7, "invalid attachment", details: e.message)
+    guard let list = config.raw["cni.dev/valid-attachments"] ?? config.raw["cni.dev/attachments"] else {
+      throw Failure(
+        7, "GC needs cni.dev/valid-attachments", details: "without the list, every attachment would look stale")
+    }
+    guard let entries = list as? [[String: Any]] else {
+      throw Failure(7, "cni.dev/valid-attachments must be a list of objects")
+    }
+    var keys: Set<String> = []
+    var wholeContainers: Set<String> = []
+    for e in entries {
+      guard let id = e["containerID"] as? String else { throw Failure(7, "an attachment has no containerID") }
+      do {
+        try Validation.checkName(id, what: "container id")
+        if let ifname = e["ifname"] as? String {
+          try Validation.checkName(ifname, what: "ifname", limit: 15)
+          keys.insert(Self.key(id, ifname))
+        } else {
+          wholeContainers.insert(id)
         }
-        valid.insert(id)
+      } catch let e as ContainerError {
+        throw Failure(7, "invalid attachment", details: e.message)
       }
     }
-    try makeHost(config).gc(valid: valid, network: config.name)
+    let valid: (String) -> Bool = { key in
+      keys.contains(key) || wholeContainers.contains { key.hasPrefix($0 + ".") }
+    }
+    try makeHost(config).gc(keep: valid, network: config.name)
     return Outcome(output: "", status: 0)
   }
 
@@ -279,12 +296,12 @@ public struct CNIPlugin {
     return id
   }
 
+  /// The interface name: what the spec allows, narrowed to what fwc's names allow (it is part
+  /// of the attachment's key).
   func interfaceName() throws -> String {
     let name = try required("CNI_IFNAME")
-    guard name.utf8.count <= 15, name != ".", name != "..",
-      !name.unicodeScalars.contains(where: { $0 == "/" || $0 == ":" || $0.properties.isWhitespace || !$0.isASCII })
-    else {
-      throw Failure(4, "invalid CNI_IFNAME", details: Quoted(name).description)
+    do { try Validation.checkName(name, what: "CNI_IFNAME", limit: 15) } catch let e as ContainerError {
+      throw Failure(4, "invalid CNI_IFNAME", details: e.message)
     }
     return name
   }

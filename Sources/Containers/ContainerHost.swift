@@ -54,7 +54,6 @@ public final class ContainerHost {
         n.egress = n.egress ?? spec.egress
         try store.save(n)
       }
-      try store.clearClaims()
       for c in resolved.containers {
         try store.save(ContainerRecord(container: c.config, firewall: settings.firewall))
         try claim(c)
@@ -64,59 +63,77 @@ public final class ContainerHost {
   }
 
   /// Adds (or replaces) one container, with the networks it is attached to (created or
-  /// updated when given).
-  public func add(_ container: ContainerConfig, networks: [NetworkConfig] = []) throws {
+  /// updated when given; with `mergeSubnets`, a known network keeps its other subnets, as
+  /// attachments bring them one by one).
+  public func add(_ container: ContainerConfig, networks: [NetworkConfig] = [], mergeSubnets: Bool = false) throws {
     try store.locked {
       var known = try store.networks()
-      var changed = false
-      for n in networks {
+      var changed: [NetworkConfig] = []
+      for var n in networks {
         if let i = known.firstIndex(where: { $0.name == n.name }) {
+          if mergeSubnets { n.subnets = Array(Set(known[i].subnets + n.subnets)).sorted() }
           if known[i] != n {
             known[i] = n
-            changed = true
+            changed.append(n)
           }
         } else {
           known.append(n)
-          changed = true
+          changed.append(n)
         }
       }
       let resolved = try Validation.resolve(ContainerSpec(egress: nil, networks: known, containers: [container]))
       let c = resolved.containers[0]
       let anchorName = PFRules.containerAnchorName(container.id)
       if let other = try store.anchorOwner(anchorName), other != container.id {
-        throw ContainerError("containers \(other) and \(container.id) share the first 40 characters of their ids")
+        throw ContainerError("containers \(other) and \(container.id) would share the pf anchor \(anchorName)")
       }
       try checkClaims(c)
-      if changed { for n in networks { try store.save(n) } }
-      try releaseClaims(container.id)
+      for n in changed { try store.save(n) }
+      // New claims first, old ones released only after the commit: a crash in between leaves
+      // a port claimed twice by the same container, never a loaded port unclaimed.
+      let old = try store.record(container.id)
       try claim(c)
       try store.setAnchorOwner(anchorName, container.id)
       // The commit point: from here on the container exists, and `restore` would load it.
       try store.save(ContainerRecord(container: container, firewall: settings.firewall))
+      if let old { try releaseClaims(old.container, keeping: c) }
       switch settings.firewall {
       case .pf:
         let rules = PFRules(spec: resolved, top: settings.anchor)
-        if changed { for n in resolved.networks { try load(rules.networkAnchor(n)) } }
+        if !changed.isEmpty { for n in try currentSpec().networks { try load(rules.networkAnchor(n)) } }
         try load(rules.containerAnchor(c))
+        if let old { try tableMembers("delete", old.container, except: container) }
+        try tableMembers("add", container)
       case .ipfw:
         try loadEverything()
       }
     }
   }
 
-  /// Removes one container's rules and record; removing one that is not there succeeds.
+  /// Removes one container's rules and record; removing one that is not there succeeds, and
+  /// never touches an anchor another container holds.
   public func remove(_ id: String) throws {
     try Validation.checkName(id, what: "container id")
     try store.locked {
       let record = try store.record(id)
-      try releaseClaims(id)
+      let anchorName = PFRules.containerAnchorName(id)
+      let owner = try store.anchorOwner(anchorName)
+      // The record goes first: claims left by a crash after it belong to no record and count
+      // for nothing.
       try store.removeRecord(id)
-      if try store.anchorOwner(PFRules.containerAnchorName(id)) == nil {
-        try store.setAnchorOwner(PFRules.containerAnchorName(id), nil)
-      }
+      if let record { try releaseClaims(record.container, keeping: nil) }
+      if owner == id { try store.setAnchorOwner(anchorName, nil) }
       switch record?.firewall ?? settings.firewall {
-      case .pf: try flush("\(settings.anchor)/\(PFRules.containerAnchorName(id))")
-      case .ipfw: if record != nil { try loadEverything() }
+      case .pf:
+        if let record { try? tableMembers("delete", record.container) }
+        guard owner == nil || owner == id else { return }
+        do {
+          try flush("\(settings.anchor)/\(anchorName)")
+        } catch  where record == nil {
+          // Nothing was recorded: there is nothing of this container to remove.
+        }
+      case .ipfw:
+        if record != nil { try loadEverything() }
       }
     }
   }
@@ -132,13 +149,30 @@ public final class ContainerHost {
       case .pf:
         let path = "\(settings.anchor)/\(PFRules.containerAnchorName(id))"
         let expected = PFRules(spec: resolved, top: settings.anchor).containerAnchor(resolved.containers[0])
-        let wantsRules = expected.text.split(separator: "\n").contains { !$0.hasPrefix("#") }
-        let loaded = try runner.run(ShellCommand([settings.pfctl, "-a", path, "-s", "all"]))
-        guard loaded.status == 0 else {
-          throw ContainerError("anchor \(path) cannot be read: \(loaded.errorOutput.trimmed)", system: true)
+        let rules = expected.text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        // pfctl lists an anchor's translation rules with -s nat and its filter rules with -s rules.
+        for (what, wanted) in [
+          ("nat", rules.filter { $0.hasPrefix("nat ") || $0.hasPrefix("rdr ") }.count),
+          ("rules", rules.filter { $0.hasPrefix("pass ") || $0.hasPrefix("block ") }.count),
+        ] where wanted > 0 {
+          let loaded = try runner.run(ShellCommand([settings.pfctl, "-a", path, "-s", what]))
+          guard loaded.status == 0 else {
+            throw ContainerError("anchor \(path) cannot be read: \(loaded.errorOutput.trimmed)", system: true)
+          }
+          let count = loaded.output.split(separator: "\n").filter { !$0.trimmed.isEmpty }.count
+          if count < wanted {
+            throw ContainerError(
+              "anchor \(path) holds \(count) of its \(wanted) \(what == "nat" ? "translation" : "filter") rules")
+          }
         }
-        if wantsRules && loaded.output.trimmed.isEmpty {
-          throw ContainerError("anchor \(path) holds no rules", system: true)
+        for (network, address) in resolved.containers[0].addresses {
+          let tablePath = "\(settings.anchor)/\(PFRules.networkAnchorName(network))"
+          let shown = try runner.run(
+            ShellCommand([settings.pfctl, "-a", tablePath, "-t", PFRules.membersTable(network), "-T", "show"]))
+          let listed = Set(shown.output.split(separator: "\n").map(\.trimmed))
+          guard shown.status == 0, listed.contains("\(address)") else {
+            throw ContainerError("table \(PFRules.membersTable(network)) in \(tablePath) does not hold \(address)")
+          }
         }
       case .ipfw:
         let loaded = try runner.run(ShellCommand([settings.ipfw, "-q", "set", "show"]))
@@ -153,24 +187,22 @@ public final class ContainerHost {
   /// boot), and drops fwc anchors that no container owns.
   public func restore() throws {
     try store.locked {
-      try store.clearClaims()
       let resolved = try currentSpec()
       for c in resolved.containers { try claim(c) }
       try loadEverything()
     }
   }
 
-  /// Removes what no recorded container owns. With `valid` (CNI GC), the containers of
-  /// `network` that are not in it are removed first.
-  public func gc(valid: Set<String>? = nil, network: String? = nil) throws {
+  /// Removes what no recorded container owns. With `keep` (CNI GC), the containers of
+  /// `network` it does not keep are removed first.
+  public func gc(keep: ((String) -> Bool)? = nil, network: String? = nil) throws {
     try store.locked {
-      if let valid {
+      if let keep {
         for r in try store.records()
-        where !valid.contains(r.container.id)
-          && (network == nil || r.container.attachments.contains { $0.network == network })
-        {
-          try releaseClaims(r.container.id)
+        where !keep(r.container.id) && (network == nil || r.container.attachments.contains { $0.network == network }) {
           try store.removeRecord(r.container.id)
+          try releaseClaims(r.container, keeping: nil)
+          try store.setAnchorOwner(PFRules.containerAnchorName(r.container.id), nil)
         }
       }
       switch settings.firewall {
@@ -185,11 +217,28 @@ public final class ContainerHost {
     try store.records().sorted { $0.container.id < $1.container.id }
   }
 
-  /// Every recorded network and container, resolved.
+  /// What `currentSpec` left out: records that no longer resolve (a network gone, an
+  /// address or port another container took after a missed removal), one line each.
+  public private(set) var warnings: [String] = []
+
+  /// Every recorded network and container, resolved; a record that does not resolve with the
+  /// ones before it is left out (and named in `warnings`) rather than failing the rest.
   public func currentSpec() throws -> ResolvedSpec {
-    let records = try store.records().filter { $0.firewall == settings.firewall }
-    return try Validation.resolve(
-      ContainerSpec(egress: nil, networks: try store.networks(), containers: records.map(\.container)))
+    let networks = try store.networks()
+    var spec = try Validation.resolve(ContainerSpec(egress: nil, networks: networks))
+    var kept: [ContainerConfig] = []
+    warnings = []
+    for r in try store.records() where r.firewall == settings.firewall {
+      do {
+        let one = try Validation.resolve(
+          ContainerSpec(egress: nil, networks: networks, containers: kept + [r.container]))
+        kept.append(r.container)
+        spec = one
+      } catch let e as ContainerError {
+        warnings.append("container \(r.container.id) is left out: \(e.message)")
+      }
+    }
+    return spec
   }
 
   // MARK: Loading
@@ -199,6 +248,10 @@ public final class ContainerHost {
     switch settings.firewall {
     case .pf:
       for a in PFRules(spec: spec, top: settings.anchor).anchors() { try load(a) }
+      for n in spec.networks {
+        let members = spec.containers.flatMap { c in c.addresses.filter { $0.network == n.name }.map(\.address) }
+        try table(n.name, "replace", members)
+      }
       try dropUnownedAnchors()
     case .ipfw:
       try loadIPFW(IPFWRules(spec: spec, layout: settings.layout).lines())
@@ -218,6 +271,31 @@ public final class ContainerHost {
       guard r.status == 0 else {
         throw ContainerError("pfctl refused the rules of \(anchor.path): \(r.errorOutput.trimmed)", system: true)
       }
+    }
+  }
+
+  /// Changes a network's table of container addresses (`add`, `delete` or `replace`).
+  func table(_ network: String, _ verb: String, _ addresses: [IPAddress]) throws {
+    guard verb == "replace" || !addresses.isEmpty else { return }
+    let path = "\(settings.anchor)/\(PFRules.networkAnchorName(network))"
+    let table = PFRules.membersTable(network)
+    let r = try runner.run(
+      ShellCommand([settings.pfctl, "-a", path, "-t", table, "-T", verb] + addresses.map(\.description)))
+    guard r.status == 0 else {
+      throw ContainerError(
+        "pfctl cannot \(verb) addresses of table \(table) in \(path): \(r.errorOutput.trimmed)", system: true)
+    }
+  }
+
+  /// Adds or deletes a container's addresses in its networks' tables (leaving out those that
+  /// `except`, the container's next record, keeps).
+  func tableMembers(_ verb: String, _ c: ContainerConfig, except: ContainerConfig? = nil) throws {
+    for a in c.attachments {
+      let kept = Set(except?.attachments.filter { $0.network == a.network }.flatMap(\.addresses) ?? [])
+      let addresses = a.addresses.filter { !kept.contains($0) }.compactMap { text in
+        IPAddress.parse(text.split(separator: "/").first ?? Substring(text))
+      }
+      try table(a.network, verb, addresses)
     }
   }
 
@@ -254,11 +332,12 @@ public final class ContainerHost {
     var script = ["set disable \(staging)", "delete set \(staging)"]
     for line in lines {
       if line.hasPrefix("table "), line.hasSuffix(" create type addr") {
-        let name = line.split(separator: " ")[1]
-        script += ["table \(name) create type addr missing", "table \(name).new create type addr or-flush"]
+        let name = String(line.split(separator: " ")[1])
+        let staging = IPFWRules.stagingTableName(name)
+        script += ["table \(name) create type addr missing", "table \(staging) create type addr or-flush"]
       } else if line.hasPrefix("table ") {
         let words = line.split(separator: " ")
-        script.append("table \(words[1]).new " + words[2...].joined(separator: " "))
+        script.append("table \(IPFWRules.stagingTableName(String(words[1]))) " + words[2...].joined(separator: " "))
       } else if line.hasPrefix("add ") {
         script.append(line.replacingOccurrences(of: " set \(set) ", with: " set \(staging) "))
       } else {
@@ -266,8 +345,9 @@ public final class ContainerHost {
       }
     }
     for line in lines where line.hasPrefix("table ") && line.hasSuffix(" create type addr") {
-      let name = line.split(separator: " ")[1]
-      script += ["table \(name) swap \(name).new", "table \(name).new destroy"]
+      let name = String(line.split(separator: " ")[1])
+      let staging = IPFWRules.stagingTableName(name)
+      script += ["table \(name) swap \(staging)", "table \(staging) destroy"]
     }
     script += ["set swap \(set) \(staging)", "delete set \(staging)"]
     let text = script.joined(separator: "\n") + "\n"
@@ -317,13 +397,15 @@ public final class ContainerHost {
     for (_, (proto, port, list)) in byPort { try store.setClaims(proto, port, owner: c.id, list) }
   }
 
-  func releaseClaims(_ id: String) throws {
-    guard let record = try store.record(id) else { return }
-    for m in record.container.ports {
-      for port in m.hostPorts { try store.setClaims(m.protocol, port, owner: id, []) }
+  /// Releases the ports of `old` that `new` (the same container's next record) does not keep.
+  func releaseClaims(_ old: ContainerConfig, keeping new: ResolvedSpec.Container?) throws {
+    let kept = Set((new.map { claims(of: $0) } ?? []).map { "\($0.0).\($0.1)" })
+    for m in old.ports {
+      for port in m.hostPorts where !kept.contains("\(m.protocol).\(port)") {
+        try store.setClaims(m.protocol, port, owner: old.id, [])
+      }
     }
   }
-
 }
 
 extension StringProtocol {

@@ -57,24 +57,34 @@ public struct PFRules: Sendable {
 
   public static func networkAnchorName(_ network: String) -> String { "net-\(network)" }
 
-  /// Container anchors are named by the id's first 40 characters (pf limits an anchor name
-  /// component to 64 bytes); two ids that share them are refused when the second is added.
-  public static func containerAnchorName(_ id: String) -> String { "ctr-\(id.prefix(40))" }
+  /// Container anchors are named by the id, or for ids over 40 characters (pf limits an anchor
+  /// name component to 64 bytes) by its first 31 and a hash of the whole; two ids that would
+  /// share a name are refused when the second is added.
+  public static func containerAnchorName(_ id: String) -> String {
+    guard id.utf8.count > 40 else { return "ctr-\(id)" }
+    var hash: UInt32 = 0x811C_9DC5
+    for b in id.utf8 { hash = (hash ^ UInt32(b)) &* 0x0100_0193 }
+    let hex = String(hash, radix: 16)
+    return "ctr-\(id.prefix(31))-\(String(repeating: "0", count: 8 - hex.count))\(hex)"
+  }
 
   // MARK: Rules
 
+  /// The table of a network's container addresses, in its anchor. It is declared without
+  /// addresses (`persist`), so that loading the anchor again keeps what `pfctl -T` put in it.
+  public static func membersTable(_ network: String) -> String { "fwc_\(network)" }
+
   func networkRules(_ n: ResolvedSpec.Network) -> [String] {
-    var out = ["# network \(n.name) on \(n.config.bridge)"]
-    for family in [AddressFamily.inet, .inet6] {
-      let own = n.subnets(family)
-      guard !own.isEmpty else { continue }
+    let members = "<\(Self.membersTable(n.name))>"
+    var out = ["# network \(n.name) on \(n.config.bridge)", "table \(members) persist"]
+    for family in [AddressFamily.inet, .inet6] where !n.subnets(family).isEmpty {
       let af = family.keyword
-      let ownList = Self.list(own)
       if n.config.nat && !n.config.internal, let egress = n.egress {
         let targets = n.egressAddresses.filter { $0.family == family }
+        // The egress interface's first address (a bare `(em0)` would rotate over its aliases).
         let to =
-          targets.isEmpty ? "(\(egress))" : Self.list(targets.map { IPNetwork(address: $0, prefix: family.bitCount) })
-        out.append("nat on \(egress) \(af) from \(ownList) to ! \(ownList) -> \(to)")
+          targets.isEmpty ? "(\(egress):0)" : Self.list(targets.map { IPNetwork(address: $0, prefix: family.bitCount) })
+        out.append("nat on \(egress) \(af) from \(members) to any -> \(to)")
       }
     }
     for family in [AddressFamily.inet, .inet6] {
@@ -86,16 +96,23 @@ public struct PFRules: Sendable {
       let others = spec.networks.filter { $0.name != n.name && ($0.config.isolate || n.config.isolate) }
         .flatMap { $0.subnets(family) }
       if !others.isEmpty {
-        out.append("block drop in quick on \(bridge) \(af) from \(ownList) to \(Self.list(others))")
+        out.append("block drop in quick on \(bridge) \(af) from \(members) to \(Self.list(others))")
       }
       if n.config.internal {
-        out.append("block drop in quick on \(bridge) \(af) from \(ownList) to ! \(ownList)")
+        // pf cannot negate a list: several subnets of one family are negated through a table.
+        var notOwn = "! \(ownList)"
+        if own.count > 1 {
+          let table = "fwc\(family == .inet ? 4 : 6)_\(n.name)"
+          out.append("table <\(table)> const { \(own.map(\.description).joined(separator: ", ")) }")
+          notOwn = "! <\(table)>"
+        }
+        out.append("block drop in quick on \(bridge) \(af) from \(members) to \(notOwn)")
       }
       if n.config.isolateInside {
-        out.append("block drop quick \(af) from \(ownList) to \(ownList)")
+        out.append("block drop quick \(af) from \(members) to \(ownList)")
       }
       if !n.config.internal {
-        out.append("pass in on \(bridge) \(af) from \(ownList) to any keep state")
+        out.append("pass in on \(bridge) \(af) from \(members) to any keep state")
       }
     }
     return out
@@ -156,6 +173,7 @@ public struct PFRules: Sendable {
   public func merged(into pfConf: String) -> String {
     let anchors = anchors()
     var out: [String] = []
+    var tablesWritten = false
     for line in pfConf.split(separator: "\n", omittingEmptySubsequences: false) {
       let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
       let hook = "\"\(top)/*\""
@@ -163,11 +181,25 @@ public struct PFRules: Sendable {
         out.append(String(line))
         continue
       }
+      if !tablesWritten {
+        // The anchors' tables, with the addresses `pfctl -T` keeps in them, before any rule.
+        tablesWritten = true
+        out.append("# fwc's tables")
+        for n in spec.networks {
+          let members = spec.containers.flatMap { c in c.addresses.filter { $0.network == n.name }.map(\.address) }
+          let list = members.isEmpty ? "" : " { " + members.map(\.description).joined(separator: ", ") + " }"
+          out.append("table <\(Self.membersTable(n.name))> persist\(list)")
+        }
+        for a in anchors {
+          out += a.text.split(separator: "\n").filter { $0.hasPrefix("table ") && !$0.hasSuffix(" persist") }.map(
+            String.init)
+        }
+      }
       let kind = words[0]
       out.append("# \(words.joined(separator: " ")): fwc's anchors in evaluation order")
       for a in anchors {
         let rules = a.text.split(separator: "\n").filter { rule in
-          if rule.hasPrefix("#") { return false }
+          if rule.hasPrefix("#") || rule.hasPrefix("table ") { return false }
           switch kind {
           case "nat-anchor": return rule.hasPrefix("nat ")
           case "rdr-anchor": return rule.hasPrefix("rdr ")

@@ -27,7 +27,9 @@ public final class StateStore {
   var lockFD: Int32 = -1
 
   public init(directory: String) {
-    self.directory = directory
+    // An absolute path: ipfw reads a rules file only when its name starts with `/`.
+    self.directory =
+      directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
   }
 
   deinit { unlock() }
@@ -131,20 +133,19 @@ public final class StateStore {
 
   func claimPath(_ proto: PortProtocol, _ port: Int) -> String { portsDir + "/\(proto.rawValue).\(port).json" }
 
-  /// The live claims on a port: those whose owner still has a record.
+  /// The live claims on a port: those whose owner's record still publishes it. Claims a crash
+  /// left behind (an owner gone, or a port it no longer publishes) count for nothing.
   public func claims(_ proto: PortProtocol, _ port: Int) throws -> [Claim] {
-    (try read([Claim].self, claimPath(proto, port)) ?? []).filter { hasRecord($0.owner) }
+    try (read([Claim].self, claimPath(proto, port)) ?? []).filter { c in
+      guard let r = try record(c.owner) else { return false }
+      return r.container.ports.contains { $0.protocol == proto && $0.hostPorts.contains(port) }
+    }
   }
 
   /// Replaces `owner`'s claims on a port with `new` (empty to release them).
   public func setClaims(_ proto: PortProtocol, _ port: Int, owner: String, _ new: [Claim]) throws {
     let kept = try claims(proto, port).filter { $0.owner != owner } + new
     if kept.isEmpty { try remove(claimPath(proto, port)) } else { try write(kept, to: claimPath(proto, port)) }
-  }
-
-  /// Drops every claim file (before `restore` writes them again from the records).
-  public func clearClaims() throws {
-    for f in try list(portsDir) { try remove(portsDir + "/" + f) }
   }
 
   // MARK: Files

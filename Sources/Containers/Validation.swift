@@ -86,7 +86,7 @@ public enum Validation {
     var networks: [ResolvedSpec.Network] = []
     var seenNetworks: Set<String> = []
     for (slot, n) in spec.networks.sorted(by: { $0.name < $1.name }).enumerated() {
-      try checkName(n.name, what: "network name", limit: 32)
+      try checkName(n.name, what: "network name", limit: 24)
       guard seenNetworks.insert(n.name).inserted else {
         throw ContainerError("network \(Quoted(n.name)) is defined twice")
       }
@@ -177,6 +177,9 @@ public enum Validation {
     if let e = m.containerPortEnd, e < m.containerPort {
       throw ContainerError("\(what): the container range is reversed")
     }
+    if m.count > PFRules.maxRange {
+      throw ContainerError("\(what): a range may hold at most \(PFRules.maxRange) ports")
+    }
     if m.containerPortEnd != nil && m.containerPorts.count != m.hostPorts.count {
       throw ContainerError("\(what): the host and container ranges differ in length")
     }
@@ -187,21 +190,27 @@ public enum Validation {
         throw ContainerError("\(what): the container range passes 65535")
       }
     }
-    let host = try m.hostIP.map { try address($0, what: "host address of \(what)") }
+    // 0.0.0.0 and :: mean every address of the family, as runtimes write them.
+    var host = try m.hostIP.map { try address($0, what: "host address of \(what)") }
+    var families: [AddressFamily] = [.inet, .inet6]
+    if let h = host, h.value == 0 {
+      families = [h.family]
+      host = nil
+    }
     let reachable = addresses.filter { a in networks.first { $0.name == a.network }.map { !$0.config.internal } ?? false
     }
     guard !reachable.isEmpty else {
       throw ContainerError("\(what): the container is attached only to internal networks, which publish nothing")
     }
     var out: [ResolvedSpec.Publish] = []
-    for family in [AddressFamily.inet, .inet6] where host == nil || host!.family == family {
+    for family in families where host == nil || host!.family == family {
       guard let target = reachable.first(where: { $0.address.family == family }) else { continue }
       out.append(
         ResolvedSpec.Publish(
           mapping: mapping, hostAddress: host, family: family, target: target.address, network: target.network))
     }
     guard !out.isEmpty else {
-      let fam = host?.family == .inet6 ? "IPv6" : "IPv4"
+      let fam = (host?.family ?? families[0]) == .inet6 ? "IPv6" : "IPv4"
       throw ContainerError("\(what): the host address is \(fam), but the container has no \(fam) address")
     }
     return out

@@ -252,10 +252,39 @@ public struct Translation: Hashable, Sendable {
   public var pool: String?
   /// Other options (sticky-address, static-port, …) in source spelling.
   public var options: [String] = []
+  /// An ipfw NAT instance's `redirect_port` entries: inbound packets they match are sent on
+  /// to a local address and port instead of being de-aliased.
+  public var redirects: [PortRedirect] = []
 
   public init(kind: TranslationKind, targets: [AddressTerm]) {
     self.kind = kind
     self.targets = targets
+  }
+}
+
+/// A port redirect of an in-kernel NAT instance (ipfw `redirect_port`): packets of `proto` to
+/// one of `aliasPorts` (on `aliasAddress`, or on any address) go to `local`, port for port.
+public struct PortRedirect: Hashable, Sendable {
+  public var proto: UInt8
+  public var aliasAddress: IPAddress?
+  public var aliasPorts: ClosedRange<UInt16>
+  public var local: IPAddress
+  public var localPorts: ClosedRange<UInt16>
+
+  public init(
+    proto: UInt8, aliasAddress: IPAddress?, aliasPorts: ClosedRange<UInt16>, local: IPAddress,
+    localPorts: ClosedRange<UInt16>
+  ) {
+    self.proto = proto
+    self.aliasAddress = aliasAddress
+    self.aliasPorts = aliasPorts
+    self.local = local
+    self.localPorts = localPorts
+  }
+
+  /// The local port a packet to alias port `port` is sent to.
+  public func localPort(for port: UInt16) -> UInt16 {
+    localPorts.count == 1 ? localPorts.lowerBound : localPorts.lowerBound + (port - aliasPorts.lowerBound)
   }
 }
 

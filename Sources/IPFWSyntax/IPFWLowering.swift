@@ -26,13 +26,18 @@ public enum IPFWLowering {
     return rs
   }
 
-  /// The translation an in-kernel NAT instance makes of outbound packets, when its
-  /// configuration is only an address (`if`, `ip`) and modes that do not narrow what it
-  /// translates; nil otherwise (the `nat` action then stays opaque).
+  /// The translation an in-kernel NAT instance makes: of outbound packets, to its address
+  /// (`if`, `ip`; `port_range` bounds the ports it picks), and of inbound packets its
+  /// `redirect_port` entries match (with `deny_in`, other inbound packets are dropped). Nil when the configuration has anything else that changes
+  /// what it translates (the `nat` action then stays opaque).
   static func natTranslation(_ nat: IPFWConfig) -> [Translation] {
-    let w = nat.words
+    // The parser keeps an option and its arguments as one word (`redirect_port tcp a:1 2`).
+    let w = nat.words.flatMap { $0.split(separator: " ").map(String.init) }
     guard w.count >= 5, w[2] == "config" else { return [] }
     var target: AddressTerm? = nil
+    var ports: ClosedRange<UInt16>?
+    var redirects: [PortRedirect] = []
+    var options: [String] = []
     var i = 3
     while i < w.count {
       switch w[i] {
@@ -43,13 +48,57 @@ public enum IPFWLowering {
         guard let a = IPAddress.parse(Substring(w[i + 1])) else { return [] }
         target = .network(IPNetwork(address: a, prefix: a.family.bitCount))
         i += 2
+      case "port_range" where i + 1 < w.count:
+        guard let r = portRange(w[i + 1]) else { return [] }
+        ports = r
+        i += 2
+      case "redirect_port" where i + 3 < w.count:
+        // redirect_port PROTO LOCAL:PORT[-PORT] [ALIAS:]PORT[-PORT] (a remote address is not followed).
+        guard let proto = ProtocolNames.number(named: w[i + 1]), let colon = w[i + 2].lastIndex(of: ":"),
+          let local = IPAddress.parse(w[i + 2][..<colon]),
+          let localPorts = portRange(String(w[i + 2][w[i + 2].index(after: colon)...]))
+        else { return [] }
+        var alias = Substring(w[i + 3])
+        var aliasAddress: IPAddress?
+        if let c = alias.lastIndex(of: ":") {
+          guard let a = IPAddress.parse(alias[..<c]) else { return [] }
+          aliasAddress = a
+          alias = alias[alias.index(after: c)...]
+        }
+        guard let aliasPorts = portRange(String(alias)),
+          localPorts.count == 1 || localPorts.count == aliasPorts.count
+        else { return [] }
+        if i + 4 < w.count, w[i + 4].first?.isNumber == true { return [] }
+        redirects.append(
+          PortRedirect(
+            proto: UInt8(proto), aliasAddress: aliasAddress, aliasPorts: aliasPorts, local: local,
+            localPorts: localPorts))
+        i += 4
       case "log", "same_ports", "reset":
+        i += 1
+      case "deny_in":
+        options.append("deny_in")
         i += 1
       default:
         return []
       }
     }
-    return target.map { [Translation(kind: .nat, targets: [$0])] } ?? []
+    guard let target else { return [] }
+    var t = Translation(kind: .nat, targets: [target])
+    if let ports {
+      t.portLow = ports.lowerBound
+      t.portHigh = ports.upperBound
+    }
+    t.redirects = redirects
+    t.options = options
+    return [t]
+  }
+
+  /// `PORT` or `LOW-HIGH`.
+  static func portRange(_ s: String) -> ClosedRange<UInt16>? {
+    let ends = s.split(separator: "-", omittingEmptySubsequences: false)
+    guard ends.count <= 2, let low = UInt16(ends[0]), let high = UInt16(ends.last!), low <= high else { return nil }
+    return low...high
   }
 
   public static func lower(_ r: IPFWRule) -> Rule {

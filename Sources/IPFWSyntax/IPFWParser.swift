@@ -242,7 +242,9 @@ public struct IPFWParser {
           throw error("unknown table option `\(w.text)`", at: w.location)
         }
       }
-      if ruleset.tables[name] != nil && !options.contains("or-flush") {
+      if let existing = ruleset.tables[name], !options.contains("or-flush") {
+        // `missing`: an existing table of the same type is kept as it is.
+        if options.contains("missing") && existing.type == type { break }
         throw error("table `\(name)` already exists", at: nameWord.location)
       }
       if ruleset.tables[name] == nil { ruleset.tableOrder.append(name) }

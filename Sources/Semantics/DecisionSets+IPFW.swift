@@ -62,7 +62,7 @@ extension DecisionSets {
         // untranslated (no session yet). With one_pass (the default) both leave the ruleset.
         let outbound = m.and(hit, space.direction(.out))
         try decide(outbound, by: r)
-        assign(m.diff(hit, outbound), to: Outcome(verdict: .pass))
+        for (packets, outcome) in inboundNAT(m.diff(hit, outbound), r.translation[0]) { assign(packets, to: outcome) }
         flow = miss
       default:
         try decide(hit, by: r)
@@ -71,5 +71,34 @@ extension DecisionSets {
       i += 1
     }
     return (returned, m.or(flow, pending.values.reduce(BDD.empty) { m.or($0, $1) }))
+  }
+
+  /// What an in-kernel NAT instance does to inbound first packets: those a `redirect_port`
+  /// matches go to its local address and port, the others pass untranslated (no session yet)
+  /// or, with `deny_in`, are dropped. With one_pass, all leave the ruleset.
+  func inboundNAT(_ inbound: BDD, _ t: Translation) -> [(BDD, Outcome)] {
+    var rest = inbound
+    var out: [(BDD, Outcome)] = []
+    for r in t.redirects {
+      for port in r.aliasPorts {
+        var match = Match()
+        match.protocols = [r.proto]
+        match.family = r.local.family
+        match.destinationPort = [RangeMatch(.equal, UInt32(port))]
+        if let a = r.aliasAddress {
+          match.destination = AddressMatch([.network(IPNetwork(address: a, prefix: a.family.bitCount))])
+        }
+        guard let set = space.encode(match, environment: environment) else { continue }
+        let hit = m.and(rest, set)
+        guard hit != .empty else { continue }
+        rest = m.diff(rest, hit)
+        var applied = AppliedTranslation(kind: .rdr)
+        applied.address = r.local
+        applied.port = r.localPort(for: port)
+        out.append((hit, Outcome(verdict: .pass, effect: applied.description)))
+      }
+    }
+    out.append((rest, Outcome(verdict: t.options.contains("deny_in") ? .block(.drop) : .pass)))
+    return out
   }
 }

@@ -87,7 +87,9 @@ extension DecisionSets {
         let hit = try match(r)
         let outbound = m.and(hit, space.direction(.out))
         layers += try self.layers(outbound, r)
-        layers.append(Layer(packets: m.diff(hit, outbound), outcome: Outcome(verdict: .pass)))
+        for (packets, outcome) in inboundNAT(m.diff(hit, outbound), r.translation[0]) {
+          layers.append(Layer(packets: packets, outcome: outcome))
+        }
       default:
         layers += try self.layers(try match(r), r)
       }

@@ -63,8 +63,26 @@ extension Evaluator {
         var d = Decision(verdict: v, ruleBox: main.boxes[i])
         if case .external(let keyword, let argument, _) = r.action {
           if keyword == "nat", !r.translation.isEmpty {
-            // Outbound packets are translated; inbound first packets have no session yet.
-            if p.header.direction == .out { _ = translate(r, p, into: &d) }
+            // Outbound packets are translated; inbound first packets have no session yet,
+            // unless a `redirect_port` of the instance sends them on.
+            if p.header.direction == .out {
+              _ = translate(r, p, into: &d)
+            } else if let (redirect, port) = Self.redirect(r.translation[0], p) {
+              var applied = AppliedTranslation(kind: .rdr)
+              applied.address = redirect.local
+              applied.port = port
+              d.translationRule = r
+              d.translation = applied
+              d.effect = applied.description
+              var q = p
+              q.header.destination = redirect.local.value
+              q.header.destinationPort = port
+              d.translatedHeader = q.header
+            } else if r.translation[0].options.contains("deny_in") {
+              // No session and no redirect: the instance refuses the packet.
+              d.verdict = .block(.drop)
+              d.notes.append("\(keyword) \(argument): deny_in drops an inbound packet of no session")
+            }
           } else {
             d.effect = "\(keyword) \(argument)"
             d.notes.append("\(keyword) \(argument): the packet leaves the ruleset (taken as passed)")
@@ -80,6 +98,19 @@ extension Evaluator {
       }
     }
     return Decision(verdict: .block(.drop), rule: nil)
+  }
+
+  /// The first `redirect_port` of a NAT instance an inbound packet matches, and the local port
+  /// it goes to.
+  static func redirect(_ t: Translation, _ p: Packet) -> (PortRedirect, UInt16)? {
+    for r in t.redirects
+    where r.proto == p.header.proto && p.hasPorts && r.aliasPorts.contains(p.header.destinationPort)
+      && r.local.family == p.header.family
+      && (r.aliasAddress == nil || r.aliasAddress!.value == p.header.destination)
+    {
+      return (r, r.localPort(for: p.header.destinationPort))
+    }
+    return nil
   }
 
   func ipfwTagged(_ m: Match, _ tags: Set<String>) -> Bool {

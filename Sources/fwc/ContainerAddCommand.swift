@@ -43,7 +43,15 @@ struct ContainerAddCommand: ParsableCommand {
       case .failure(let e): throw CommandFailure(description: e.message)
       }
     }
-    let networks = try spec.map { try loadSpec($0).networks } ?? []
+    // The spec's default egress goes with each of its networks, as `apply` keeps them.
+    var networks: [NetworkConfig] = []
+    if let spec {
+      let s = try loadSpec(spec)
+      for var n in s.networks {
+        n.egress = n.egress ?? s.egress
+        networks.append(n)
+      }
+    }
     let container = ContainerConfig(id: id, name: name, attachments: attachments, ports: ports)
     try options.withHost { try $0.add(container, networks: networks) }
   }

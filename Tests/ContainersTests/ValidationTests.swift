@@ -119,6 +119,8 @@ final class ValidationTests: XCTestCase {
   func testGeneratedAnchorsParse() throws {
     var internalNet = backend
     internalNet.internal = true
+    // Two subnets of one family: pf cannot negate a list, the rules go through a table.
+    internalNet.subnets = ["10.89.2.0/24", "10.89.20.0/24"]
     let spec = try Validation.resolve(
       ContainerSpec(
         networks: [web, internalNet],
@@ -131,9 +133,21 @@ final class ValidationTests: XCTestCase {
             }),
           container("b", "10.89.2.2", network: "backend"),
         ]))
-    for a in PFRules(spec: spec).anchors() {
+    let anchors = PFRules(spec: spec).anchors()
+    for a in anchors {
       let parsed = PFParser.parse(SourceFile(name: a.path, bytes: Array(a.text.utf8)))
       XCTAssertEqual(parsed.diagnostics.filter { $0.severity == .error }.map(\.message), [], a.text)
     }
+    let internalRules = try XCTUnwrap(anchors.first { $0.path == "fwc/net-backend" }).text
+    XCTAssertTrue(internalRules.contains("table <fwc4_backend> const { 10.89.2.0/24, 10.89.20.0/24 }"), internalRules)
+    XCTAssertTrue(internalRules.contains("to ! <fwc4_backend>"), internalRules)
+    // ipfw: loopback host addresses and IPv6 host addresses cannot be published.
+    XCTAssertThrowsError(try IPFWRules(spec: spec).lines())
+    // Long ids get distinct anchor names within pf's limit.
+    let a = PFRules.containerAnchorName(String(repeating: "a", count: 64))
+    let b = PFRules.containerAnchorName(String(repeating: "a", count: 63) + "b")
+    XCTAssertNotEqual(a, b)
+    XCTAssertLessThanOrEqual(a.utf8.count, 64)
+    XCTAssertEqual(PFRules.containerAnchorName("api1"), "ctr-api1")
   }
 }

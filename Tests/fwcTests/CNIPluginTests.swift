@@ -22,13 +22,14 @@ final class CNIPluginTests: XCTestCase {
   }
 
   /// A pfctl that understands what fwc asks of it: `-a A [-n] -f -` (checked with fwc, kept
-  /// unless -n), `-a A -F all`, `-a A -s Anchors` and `-a A -s all`.
+  /// unless -n), `-a A -F all`, `-a A -s Anchors`, `-a A -s nat`, `-a A -s rules` and
+  /// `-a A -t T -T add|delete|replace|show`.
   static func standIn(fwc: String, dir: String) -> String {
     """
     #!/bin/sh
     dir='\(dir)'
     echo "pfctl $*" >> "$dir/log"
-    anchor=""; mode=""; dry=0
+    anchor=""; mode=""; dry=0; table=""
     while [ $# -gt 0 ]; do
       case "$1" in
         -a) anchor="$2"; shift ;;
@@ -36,11 +37,19 @@ final class CNIPluginTests: XCTestCase {
         -f) mode=load; shift ;;
         -F) mode=flush; shift ;;
         -s) mode="show-$2"; shift ;;
+        -t) table="$2"; shift ;;
+        -T) mode="table-$2"; shift; shift; break ;;
       esac
       shift
     done
     key=$(printf '%s' "$anchor" | tr / %)
+    tfile="$dir/tables/$key%$table"
+    mkdir -p "$dir/tables"
     case "$mode" in
+      table-add) touch "$tfile"; for a in "$@"; do grep -qx "$a" "$tfile" || echo "$a" >> "$tfile"; done ;;
+      table-delete) for a in "$@"; do grep -vx "$a" "$tfile" > "$tfile.new" 2>/dev/null; mv "$tfile.new" "$tfile"; done ;;
+      table-replace) : > "$tfile"; for a in "$@"; do echo "$a" >> "$tfile"; done ;;
+      table-show) sed 's/^/   /' "$tfile" 2>/dev/null ;;
       load)
         tmp="$dir/in.$$"
         cat > "$tmp"
@@ -51,10 +60,57 @@ final class CNIPluginTests: XCTestCase {
         if [ $dry = 0 ]; then mv "$tmp" "$dir/anchors/$key"; else rm -f "$tmp"; fi ;;
       flush) rm -f "$dir/anchors/$key" ;;
       show-Anchors) ls "$dir/anchors" | grep "^$key%" | tr % / ;;
-      show-*) cat "$dir/anchors/$key" 2>/dev/null ;;
+      show-nat) grep -E '^(nat|rdr|binat) ' "$dir/anchors/$key" 2>/dev/null ;;
+      show-rules) grep -E '^(pass|block) ' "$dir/anchors/$key" 2>/dev/null ;;
     esac
     exit 0
     """
+  }
+
+  /// An ipfw that checks each rules file it is given with fwc and keeps the last one loaded
+  /// (each load replaces all of fwc's rules).
+  static func ipfwStandIn(fwc: String, dir: String) -> String {
+    """
+    #!/bin/sh
+    dir='\(dir)'
+    echo "ipfw $*" >> "$dir/log"
+    dry=0
+    for a in "$@"; do
+      case "$a" in
+        -n) dry=1 ;;
+        /*) file="$a" ;;
+      esac
+    done
+    [ -n "$file" ] || exit 0
+    if ! '\(fwc)' check --from ipfw "$file" > "$dir/ipfw.out" 2>&1; then
+      cat "$dir/ipfw.out" >&2; cat "$dir/ipfw.out" >> "$dir/rejected"; exit 1
+    fi
+    [ $dry = 1 ] || cp "$file" "$dir/ipfw.loaded"
+    exit 0
+    """
+  }
+
+  func testIPFWAddAndDelete() throws {
+    let ipfw = work.appendingPathComponent("ipfw")
+    try Self.ipfwStandIn(fwc: fwcBinary.path, dir: work.path).write(to: ipfw, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: ipfw.path)
+    let extra = ", \"firewall\": \"ipfw\", \"ipfw\": \"\(ipfw.path)\""
+    let loaded = work.appendingPathComponent("ipfw.loaded")
+    XCTAssertEqual(try cni("ADD", id: "a", config(extra)).code, 0)
+    var rules = try String(contentsOf: loaded, encoding: .utf8)
+    XCTAssertTrue(rules.contains("redirect_port tcp 10.88.0.9:80 8080"), rules)
+    XCTAssertTrue(rules.contains("redirect_port udp 10.88.0.9:53 192.0.2.10:5353"), rules)
+    XCTAssertTrue(rules.contains("table fwcnew_podman add 10.88.0.9\n"), rules)
+    XCTAssertTrue(rules.hasSuffix("set swap 20 21\ndelete set 21\n"), rules)
+    let other = config(extra, ips: "10.88.0.10/16").replacingOccurrences(of: "8080", with: "8081")
+      .replacingOccurrences(of: "5353", with: "5354")
+    XCTAssertEqual(try cni("ADD", id: "b", other).code, 0)
+    XCTAssertEqual(try cni("CHECK", id: "b", other).code, 0)
+    XCTAssertEqual(try cni("DEL", id: "a", config(extra)).code, 0)
+    rules = try String(contentsOf: loaded, encoding: .utf8)
+    XCTAssertFalse(rules.contains("10.88.0.9"), rules)
+    XCTAssertTrue(rules.contains("redirect_port tcp 10.88.0.10:80 8081"), rules)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("rejected").path))
   }
 
   /// research/containers.md §4: podman's request to its portmap plugin, aimed at fwc.
@@ -124,6 +180,12 @@ final class CNIPluginTests: XCTestCase {
     .sorted()
   }
 
+  /// The addresses in a network's table.
+  func members(_ network: String = "podman") -> [String] {
+    let file = work.appendingPathComponent("tables/fwc%net-\(network)%fwc_\(network)")
+    return ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init).sorted()
+  }
+
   func anchorText(_ path: String) -> String {
     (try? String(
       contentsOf: anchors.appendingPathComponent(path.replacingOccurrences(of: "/", with: "%")), encoding: .utf8))
@@ -138,23 +200,32 @@ final class CNIPluginTests: XCTestCase {
     XCTAssertEqual(result["cniVersion"] as? String, "0.4.0")
     XCTAssertEqual((result["ips"] as? [[String: Any]])?.first?["address"] as? String, "10.88.0.9/16")
     XCTAssertEqual((result["interfaces"] as? [[String: Any]])?.count, 3)
-    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-c1", "fwc/net-podman"])
-    let rules = anchorText("fwc/ctr-c1")
+    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-c1.eth0", "fwc/net-podman"])
+    let rules = anchorText("fwc/ctr-c1.eth0")
     XCTAssertTrue(rules.contains("rdr inet proto tcp from any to (em0) port 8080 -> 10.88.0.9 port 80"), rules)
     XCTAssertTrue(rules.contains("rdr inet proto udp from any to 192.0.2.10 port 5353 -> 10.88.0.9 port 53"), rules)
     XCTAssertTrue(rules.contains("pass inet proto tcp from any to 10.88.0.9 port 80 keep state"), rules)
-    XCTAssertTrue(anchorText("fwc/net-podman").contains("nat on em0 inet from 10.88.0.0/16 to ! 10.88.0.0/16 -> (em0)"))
+    XCTAssertTrue(anchorText("fwc/net-podman").contains("nat on em0 inet from <fwc_podman> to any -> (em0:0)"))
     XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("rejected").path))
+    XCTAssertEqual(members(), ["10.88.0.9"])
 
     let check = try cni("CHECK", config())
     XCTAssertEqual(check.code, 0, check.out)
     XCTAssertEqual(check.out, "")
+    // Rules lost behind fwc's back (pf flushed) make CHECK fail while the record stands.
+    let saved = try Data(contentsOf: anchors.appendingPathComponent("fwc%ctr-c1.eth0"))
+    try FileManager.default.removeItem(at: anchors.appendingPathComponent("fwc%ctr-c1.eth0"))
+    let lost = try cni("CHECK", config())
+    XCTAssertEqual(lost.code, 1, lost.out)
+    XCTAssertEqual(lost.json?["code"] as? Int, 100, lost.out)
+    try saved.write(to: anchors.appendingPathComponent("fwc%ctr-c1.eth0"))
 
     let del = try cni("DEL", config())
     XCTAssertEqual(del.code, 0, del.out)
     XCTAssertEqual(del.out, "")
     XCTAssertEqual(try loadedAnchors(), ["fwc/net-podman"])
-    XCTAssertFalse(FileManager.default.fileExists(atPath: state.appendingPathComponent("containers/c1.json").path))
+    XCTAssertEqual(members(), [])
+    XCTAssertFalse(FileManager.default.fileExists(atPath: state.appendingPathComponent("containers/c1.eth0.json").path))
     // DEL is best-effort and repeatable, with or without prevResult.
     XCTAssertEqual(try cni("DEL", config()).code, 0)
     XCTAssertEqual(try cni("DEL", config(prevResult: false)).code, 0)
@@ -169,14 +240,32 @@ final class CNIPluginTests: XCTestCase {
     let other = config(ips: "10.88.0.10/16").replacingOccurrences(of: "8080", with: "8081")
       .replacingOccurrences(of: "5353", with: "5354")
     XCTAssertEqual(try cni("ADD", id: "stale", other).code, 0)
-    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-keep", "fwc/ctr-stale", "fwc/net-podman"])
+    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-keep.eth0", "fwc/ctr-stale.eth0", "fwc/net-podman"])
     let gc = try cni(
       "GC",
       config(
         ", \"cni.dev/valid-attachments\": [{\"containerID\": \"keep\", \"ifname\": \"eth0\"}]", prevResult: false
       ).replacingOccurrences(of: "\"0.4.0\"", with: "\"1.1.0\""))
     XCTAssertEqual(gc.code, 0, gc.out)
-    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-keep", "fwc/net-podman"])
+    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-keep.eth0", "fwc/net-podman"])
+    // A GC without the list of valid attachments is refused rather than taken as "none".
+    let bare = try cni("GC", config(prevResult: false).replacingOccurrences(of: "\"0.4.0\"", with: "\"1.1.0\""))
+    XCTAssertEqual(bare.json?["code"] as? Int, 7, bare.out)
+    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-keep.eth0", "fwc/net-podman"])
+  }
+
+  /// A container on two networks is two attachments: removing one leaves the other.
+  func testAttachmentsAreKeptApart() throws {
+    XCTAssertEqual(try cni("ADD", id: "two", config()).code, 0)
+    let second = config(ips: "10.99.0.5/24").replacingOccurrences(of: "\"podman\"", with: "\"other\"")
+      .replacingOccurrences(of: "8080", with: "8090").replacingOccurrences(of: "5353", with: "5454")
+      .replacingOccurrences(of: "\"eth0\"", with: "\"eth1\"")
+    let add = try cni("ADD", id: "two", second, env: ["CNI_IFNAME": "eth1"])
+    XCTAssertEqual(add.code, 0, add.out)
+    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-two.eth0", "fwc/ctr-two.eth1", "fwc/net-other", "fwc/net-podman"])
+    XCTAssertEqual(try cni("DEL", id: "two", second, env: ["CNI_IFNAME": "eth1"]).code, 0)
+    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-two.eth0", "fwc/net-other", "fwc/net-podman"])
+    XCTAssertTrue(anchorText("fwc/ctr-two.eth0").contains("port 8080 -> 10.88.0.9 port 80"))
   }
 
   func testVersionAndUnknownCommands() throws {
@@ -205,7 +294,7 @@ final class CNIPluginTests: XCTestCase {
     XCTAssertEqual(second.code, 1)
     let details = second.json?["details"] as? String ?? ""
     XCTAssertTrue(details.contains("already published by one") && details.contains("two"), second.out)
-    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-one", "fwc/net-podman"])
+    XCTAssertEqual(try loadedAnchors(), ["fwc/ctr-one.eth0", "fwc/net-podman"])
   }
 
   /// Hostile ids, names and fields get a CNI error and never reach pfctl.
@@ -276,12 +365,13 @@ final class CNIPluginTests: XCTestCase {
     try parallel((0..<50).map { ("ADD", $0) })
     try parallel((0..<50).map { ($0 % 2 == 0 ? "DEL" : "ADD", $0) })
     let odd = (0..<50).filter { $0 % 2 == 1 }
-    XCTAssertEqual(try loadedAnchors(), (odd.map { "fwc/ctr-c\($0)" } + ["fwc/net-podman"]).sorted())
+    XCTAssertEqual(try loadedAnchors(), (odd.map { "fwc/ctr-c\($0).eth0" } + ["fwc/net-podman"]).sorted())
     let records = try FileManager.default.contentsOfDirectory(atPath: state.appendingPathComponent("containers").path)
-    XCTAssertEqual(records.sorted(), odd.map { "c\($0).json" }.sorted())
+    XCTAssertEqual(records.sorted(), odd.map { "c\($0).eth0.json" }.sorted())
     for i in odd {
-      XCTAssertTrue(anchorText("fwc/ctr-c\(i)").contains("port \(9000 + i) -> 10.88.1.\(i) port 80"), "c\(i)")
+      XCTAssertTrue(anchorText("fwc/ctr-c\(i).eth0").contains("port \(9000 + i) -> 10.88.1.\(i) port 80"), "c\(i)")
     }
+    XCTAssertEqual(members(), odd.map { "10.88.1.\($0)" }.sorted())
   }
 
   /// ADDs killed at random points, then `restore`: exactly the recorded containers' rules.
@@ -316,7 +406,16 @@ final class CNIPluginTests: XCTestCase {
       .filter { $0.hasSuffix(".json") }.map { "fwc/ctr-" + $0.dropLast(5) }
     let networks = FileManager.default.fileExists(atPath: state.appendingPathComponent("networks/podman.json").path)
     XCTAssertEqual(try loadedAnchors(), (recorded + (networks ? ["fwc/net-podman"] : [])).sorted())
+    // Each loaded anchor holds its own container's redirect.
+    for name in recorded {
+      guard let i = Int(name.dropFirst("fwc/ctr-k".count).prefix { $0.isNumber }) else { continue }
+      XCTAssertTrue(anchorText(name).contains("port \(9100 + i) -> 10.88.2.\(i) port 80"), name)
+    }
+    let indices = recorded.compactMap { n in Int(n.dropFirst("fwc/ctr-k".count).prefix { $0.isNumber }) }
+    XCTAssertEqual(members(), indices.map { "10.88.2.\($0)" }.sorted())
     let list = try runFwc(["container", "list", "--state-dir", state.path, "--format", "json"])
     XCTAssertEqual(list.code, 0, list.err)
+    let listed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+    XCTAssertEqual(listed.count, recorded.count)
   }
 }

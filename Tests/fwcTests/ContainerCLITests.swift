@@ -40,7 +40,7 @@ final class ContainerCLITests: XCTestCase {
     let checkIPFW = try runFwc(["check", "--from", "ipfw", file.path])
     XCTAssertEqual(checkIPFW.code, 0, checkIPFW.out + checkIPFW.err)
     // One NAT instance per network that reaches outside, with the published IPv4 ports.
-    XCTAssertTrue(ipfw.out.contains("nat 102 config if em0 unreg_only port_range 31000-31499"), ipfw.out)
+    XCTAssertTrue(ipfw.out.contains("nat 102 config if em0 deny_in port_range 31000-31499"), ipfw.out)
     XCTAssertTrue(ipfw.out.contains("redirect_port udp 10.89.1.3:40000-40009 40000-40009"), ipfw.out)
     XCTAssertTrue(ipfw.out.contains("redirect_port tcp 10.89.2.2:80 203.0.113.5:8080"), ipfw.out)
     XCTAssertFalse(ipfw.out.contains("nat 101 config"), "the internal network has no NAT:\n" + ipfw.out)
@@ -105,6 +105,54 @@ final class ContainerCLITests: XCTestCase {
       XCTAssertEqual(try trace(rules, "in on bridge3 udp \(source):40000 > 192.0.2.53:53").verdict, "block")
       XCTAssertNil(try trace(rules, "out on em0 tcp \(source):40000 > 192.0.2.1:443 flags S").translation)
     }
+  }
+
+  /// The same walk through the ipfw block: redirects by the NAT instances' `redirect_port`,
+  /// outbound aliasing, isolation and the internal network. The host's own rules are only the
+  /// default deny.
+  func testSampleSpecDoesWhatItSaysInIPFW() throws {
+    let r = try runFwc(["container", "render", "--firewall", "ipfw", spec])
+    XCTAssertEqual(r.code, 0, r.err)
+    let rules = try makeTempFile(r.out, name: "fwc.rules")
+    let outside = "198.51.100.7:40000"
+    for (packet, redirect) in [
+      ("tcp \(outside) > 203.0.113.5:80 flags S", "rdr 10.89.1.2 port 8080"),
+      ("tcp \(outside) > 203.0.113.5:443 flags S", "rdr 10.89.1.2 port 8443"),
+      ("udp \(outside) > 203.0.113.5:40007", "rdr 10.89.1.3 port 40007"),
+      ("tcp \(outside) > 203.0.113.5:8080 flags S", "rdr 10.89.2.2 port 80"),
+      ("udp \(outside) > 203.0.113.5:5353", "rdr 10.89.2.3 port 53"),
+      ("tcp \(outside) > 203.0.113.5:5353 flags S", "rdr 10.89.2.3 port 53"),
+    ] {
+      let t = try trace(rules, "in on em0 " + packet, from: "ipfw")
+      XCTAssertEqual(t.verdict, "pass", packet)
+      XCTAssertEqual(t.translation, redirect, packet)
+    }
+    // Unpublished ports, also those in a NAT instance's alias range (no session: deny_in).
+    for packet in [
+      "tcp \(outside) > 203.0.113.5:8081 flags S", "udp \(outside) > 203.0.113.5:40010",
+      "tcp \(outside) > 203.0.113.5:31005 flags S", "udp \(outside) > 203.0.113.5:30007",
+    ] {
+      let t = try trace(rules, "in on em0 " + packet, from: "ipfw")
+      XCTAssertEqual(t.verdict, "block", packet)
+      XCTAssertNil(t.translation, packet)
+    }
+    for packet in [
+      "in on bridge1 tcp 10.89.1.2:40000 > 10.89.2.2:80 flags S",
+      "in on bridge2 tcp 10.89.2.2:40000 > 10.89.1.2:8080 flags S",
+      "in on bridge3 tcp 10.89.3.2:40000 > 10.89.1.2:8080 flags S",
+      "in on bridge3 tcp 10.89.3.2:40000 > 192.0.2.1:443 flags S",
+    ] {
+      XCTAssertEqual(try trace(rules, packet, from: "ipfw").verdict, "block", packet)
+    }
+    for (source, range) in [("10.89.1.2", "31000"), ("10.89.2.2", "30000")] {
+      let bridge = source.hasPrefix("10.89.1") ? "bridge1" : "bridge2"
+      XCTAssertEqual(
+        try trace(rules, "in on \(bridge) tcp \(source):40000 > 192.0.2.1:443 flags S", from: "ipfw").verdict, "pass")
+      let out = try trace(rules, "out on em0 tcp \(source):40000 > 192.0.2.1:443 flags S", from: "ipfw")
+      XCTAssertEqual(out.verdict, "pass", source)
+      XCTAssertEqual(out.translation, "nat 203.0.113.5 port \(range)", source)
+    }
+    XCTAssertNil(try trace(rules, "out on em0 tcp 10.89.3.2:40000 > 192.0.2.1:443 flags S", from: "ipfw").translation)
   }
 
   func testPreludeAndDryRun() throws {
