@@ -5,7 +5,7 @@ FWC_DEBUG = .build/debug/fwc
 FWC_RELEASE = .build/release/fwc
 FUZZ_SECONDS ?= 600
 
-.PHONY: all build release run test bench bench-semantics bench-translate bench-lint bench-containers fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw fuzz-packets format lint clean deps
+.PHONY: all build release run test bench bench-semantics bench-translate bench-lint bench-optimize bench-containers fuzz-pf fuzz-ipf fuzz-ipnat fuzz-ippool fuzz-ipfw fuzz-packets format lint clean deps
 
 all: build
 
@@ -44,6 +44,8 @@ run: release
 	  || echo "# (fwc diff exits 1: the rulesets differ)"
 	@echo "# what fwc lint finds in a gateway ruleset with mistakes:"
 	$(FWC_RELEASE) lint --host examples/host.json examples/lint-pf.conf
+	@echo "# ... and what fwc optimize deletes from it (dead and redundant lines), proved equivalent:"
+	$(FWC_RELEASE) optimize --report --verify --host examples/host.json examples/lint-pf.conf > .build/lint-pf.optimized.conf
 	@echo "# per-container NAT, published ports and isolation for examples/containers.yaml, as pf anchors:"
 	$(FWC_RELEASE) container render examples/containers.yaml
 	@echo "# ... and what they do once hooked into a pf.conf (examples/containers-pf.conf):"
@@ -75,6 +77,10 @@ bench-translate: release
 # lint of generated 10,000- and 100,000-rule rulesets with the full dead and redundant analysis.
 bench-lint: release
 	Benchmarks/lint.sh $(FWC_RELEASE)
+
+# fwc optimize on 10,000-rule rulesets with planted redundancy.
+bench-optimize: release
+	Benchmarks/optimize.sh $(FWC_RELEASE)
 
 # CNI ADD and DEL with 10,000 containers already in the state.
 bench-containers: release

@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "Translation", targets: ["Translation"]),
     .library(name: "Lint", targets: ["Lint"]),
     .library(name: "Containers", targets: ["Containers"]),
+    .library(name: "Passes", targets: ["Passes"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +46,9 @@ let package = Package(
     .target(name: "Translation", dependencies: ["FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax"]),
     // `fwc lint`: the catalog of lint rules, one type each, and the text, JSON and SARIF reports.
     .target(name: "Lint", dependencies: ["FirewallIR", "PFSyntax", "PacketSets", "Semantics"]),
+    // fwc optimize: the passes, one type each, run as a literal pipeline; each declares what it
+    // may do with every rule field.
+    .target(name: "Passes", dependencies: ["FirewallIR", "PacketSets", "Semantics"]),
     // ipnat's sessions and address and port allocation, as ipftest runs them.
     .target(name: "IPNatEmulation", dependencies: ["FirewallIR", "IPFilterSyntax", "Semantics"]),
     // Container networks: the model, spec files and CNI requests, pf anchors and ipfw blocks
@@ -61,7 +65,7 @@ let package = Package(
       name: "fwc",
       dependencies: [
         "FirewallIR", "PFSyntax", "IPFilterSyntax", "IPFWSyntax", "PacketSets", "Semantics", "Capture",
-        "IPNatEmulation", "Translation", "Lint", "Containers",
+        "IPNatEmulation", "Translation", "Lint", "Passes", "Containers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Shared by the test targets: package root, corpus location, file reading, a seeded generator.
@@ -82,6 +86,9 @@ let package = Package(
         "Translation", "PFSyntax", "IPFilterSyntax", "IPFWSyntax", "Semantics", "PacketSets", "FirewallIR",
         "TestSupport",
       ]),
+    .testTarget(
+      name: "PassesTests",
+      dependencies: ["Passes", "Semantics", "PacketSets", "FirewallIR", "PFSyntax", "IPFWSyntax", "TestSupport"]),
     .testTarget(name: "ContainersTests", dependencies: ["Containers", "FirewallIR", "PFSyntax", "TestSupport"]),
     .testTarget(
       name: "fwcTests",

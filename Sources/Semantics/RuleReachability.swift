@@ -30,6 +30,8 @@ public final class RuleReachability {
     public var jump: Int?
     /// The phase and the translation kind: rules compete only within one list.
     public var list: String
+    /// The rule's position in the ruleset's main list; nil for a rule of an anchor or group.
+    public var position: Int? = nil
   }
 
   /// The parts of a rule that make its decision: two rules with equal effects are
@@ -81,7 +83,7 @@ public final class RuleReachability {
   public let space: PacketSpace
   public let ruleset: Ruleset
   public private(set) var units: [Unit] = []
-  public private(set) var findings: [Finding] = []
+  public internal(set) var findings: [Finding] = []
   let environment: AddressEnvironment
   var cache: [Match: BDD?] = [:]
   /// Cheap over-approximations of each unit's match, and the index over each list.
@@ -110,7 +112,7 @@ public final class RuleReachability {
       match.interface = name
       skipped = m.or(skipped, space.encode(match, environment: environment) ?? .empty)
     }
-    flatten(ruleset.rules, gate: m.not(skipped), inheritedQuick: false)
+    flatten(ruleset.rules, gate: m.not(skipped), inheritedQuick: false, top: true)
     findings = units.map { _ in Finding(decides: .empty, neverMatches: false, dead: false, redundant: false) }
     signatures = units.map { RuleSignature($0.rule.match) }
     exactPackets = units.map(\.packets)
@@ -169,7 +171,7 @@ public final class RuleReachability {
 
   /// Lays the rules out in evaluation order: pf anchors with their rules inline are written
   /// in place under the anchor's match; other calls and groups become unknown units.
-  func flatten(_ rules: [Rule], gate: BDD, inheritedQuick: Bool) {
+  func flatten(_ rules: [Rule], gate: BDD, inheritedQuick: Bool, top: Bool = false) {
     let ipfw = ruleset.evaluation == .firstMatch
     var skipEnds: [Int] = []
     for (position, r) in rules.enumerated() {
@@ -182,7 +184,7 @@ public final class RuleReachability {
       let exactSet = exact(r.match).map { m.and(gate, $0) }
       var unit = Unit(
         rule: r, index: units.count, packets: exactSet, upper: m.and(gate, relaxed(r.match)), effect: nil,
-        quick: ipfw || r.quick || inheritedQuick, jump: nil, list: list)
+        quick: ipfw || r.quick || inheritedQuick, jump: nil, list: list, position: top ? position : nil)
       // Rules an ipf `skip` may jump over are unknown: which packets reach them is not followed.
       if skipEnds.contains(where: { $0 >= position }) { unit.packets = nil }
       switch r.action {

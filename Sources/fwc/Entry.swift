@@ -49,7 +49,7 @@ struct Fwc: ParsableCommand {
       """,
     subcommands: [
       CheckCommand.self, PrintCommand.self, TranslateCommand.self, DiffCommand.self, TraceCommand.self,
-      LintCommand.self, ContainerCommand.self,
+      LintCommand.self, OptimizeCommand.self, ContainerCommand.self,
     ])
 }
 

@@ -1,0 +1,52 @@
+import FirewallIR
+
+/// A field of a rule, as the optimizer's passes declare what they may do with it.
+public enum RuleField: String, CaseIterable, Sendable {
+  case phase, action, quick, direction, interface, family, protocols, source, sourcePort, destination
+  case destinationPort, tcpFlags, icmpType, icmpCode, tos, state, stateLimits, log, tag, tagged
+  case translation, user, group, conditions, fragment, options, number, origin
+}
+
+/// What a pass may do with one field of the rules it touches.
+public enum FieldUse: String, Sendable {
+  /// The pass never changes the field; rules are kept or deleted whole.
+  case kept
+  /// The pass may join the field's values of several rules into one list or table.
+  case merged
+  /// The pass may move rules past others that differ in the field.
+  case reordered
+}
+
+/// One change a pass made, for `fwc optimize --report`: the rule it concerns (by its source
+/// lines) and why.
+public struct PassChange: Sendable, Equatable {
+  public var pass: String
+  public var origin: [SourceLocation]
+  public var reason: String
+}
+
+/// An optimizer pass: a rewrite of a ruleset that keeps what it does to every packet.
+public protocol OptimizationPass {
+  /// A stable name (`remove-dead`).
+  static var name: String { get }
+  /// For every rule field, what the pass may do with it (exhaustive over `RuleField`).
+  static var fields: [RuleField: FieldUse] { get }
+  /// The rewritten ruleset and what changed.
+  func run(_ ruleset: Ruleset, context: PassContext) throws -> (Ruleset, [PassChange])
+}
+
+/// What passes share: the host the ruleset runs on.
+public struct PassContext {
+  public var host: HostContext
+
+  public init(host: HostContext) {
+    self.host = host
+  }
+}
+
+extension OptimizationPass {
+  /// Passes that only delete rules keep every field as it is.
+  static var deletesWholeRules: [RuleField: FieldUse] {
+    Dictionary(uniqueKeysWithValues: RuleField.allCases.map { ($0, .kept) })
+  }
+}

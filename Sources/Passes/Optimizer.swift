@@ -1,0 +1,32 @@
+import FirewallIR
+
+/// The optimizer: its passes as a literal pipeline, each run on the output of the one before.
+public enum Optimizer {
+  /// How far to go: `basic` deletes what decides nothing; `full` also what the rest decides
+  /// the same way.
+  public enum Level: String, CaseIterable, Sendable {
+    case basic, full
+  }
+
+  /// The passes of a level, in order.
+  public static func pipeline(_ level: Level) -> [any OptimizationPass] {
+    switch level {
+    case .basic: return [RemoveDeadRules()]
+    case .full: return [RemoveDeadRules(), RemoveRedundantRules()]
+    }
+  }
+
+  /// Runs the passes; returns the result and every change, in order.
+  public static func run(_ ruleset: Ruleset, passes: [any OptimizationPass], context: PassContext) throws -> (
+    Ruleset, [PassChange]
+  ) {
+    var current = ruleset
+    var changes: [PassChange] = []
+    for pass in passes {
+      let (next, made) = try pass.run(current, context: context)
+      current = next
+      changes += made
+    }
+    return (current, changes)
+  }
+}
