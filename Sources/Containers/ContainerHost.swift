@@ -42,16 +42,25 @@ public final class ContainerHost {
   // MARK: Operations
 
   /// Makes the host hold exactly the spec's networks and containers (`fwc container apply`).
+  /// Networks the host already has keep their slots (ipfw numbers); new ones take free ones.
   public func apply(_ spec: ContainerSpec) throws {
-    let resolved = try Validation.resolve(spec)
+    _ = try Validation.resolve(spec)
     try store.locked {
+      var spec = spec
+      let stored = Dictionary(try store.networks().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+      let explicit = Set(spec.networks.compactMap(\.slot))
+      for i in spec.networks.indices where spec.networks[i].slot == nil {
+        if let old = stored[spec.networks[i].name]?.slot, !explicit.contains(old) { spec.networks[i].slot = old }
+      }
+      let resolved = try Validation.resolve(spec)
       let keep = Set(spec.containers.map(\.id))
       for r in try store.records() where !keep.contains(r.container.id) { try store.removeRecord(r.container.id) }
       let keepNetworks = Set(spec.networks.map(\.name))
-      for n in try store.networks() where !keepNetworks.contains(n.name) { try store.removeNetwork(n.name) }
+      for n in stored.values where !keepNetworks.contains(n.name) { try store.removeNetwork(n.name) }
       for var n in spec.networks {
         // The spec's default egress is kept with each network, as the records stand alone.
         n.egress = n.egress ?? spec.egress
+        n.slot = resolved.network(n.name)?.slot
         try store.save(n)
       }
       for c in resolved.containers {
@@ -72,6 +81,7 @@ public final class ContainerHost {
       for var n in networks {
         if let i = known.firstIndex(where: { $0.name == n.name }) {
           if mergeSubnets { n.subnets = Array(Set(known[i].subnets + n.subnets)).sorted() }
+          n.slot = n.slot ?? known[i].slot
           if known[i] != n {
             known[i] = n
             changed.append(n)
@@ -80,6 +90,12 @@ public final class ContainerHost {
           known.append(n)
           changed.append(n)
         }
+      }
+      // A new network takes the lowest free slot, kept from then on.
+      let slots = try Validation.assignSlots(known)
+      for i in known.indices where known[i].slot == nil {
+        known[i].slot = slots[known[i].name]
+        if let k = changed.firstIndex(where: { $0.name == known[i].name }) { changed[k].slot = known[i].slot }
       }
       let resolved = try Validation.resolve(ContainerSpec(egress: nil, networks: known, containers: [container]))
       let c = resolved.containers[0]

@@ -29,7 +29,7 @@ public struct IPFWRules: Sendable {
   }
 
   /// The most networks the layout holds.
-  public static let maxNetworks = 60
+  public static let maxNetworks = Validation.maxNetworks
   /// The most ports or ranges one ipfw rule may list (ipfw(8)).
   static let maxListed = 30
 

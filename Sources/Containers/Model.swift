@@ -22,10 +22,15 @@ public struct NetworkConfig: Codable, Hashable, Sendable {
   public var isolateInside: Bool
   /// Whether the network has no outbound traffic at all (default off).
   public var `internal`: Bool
+  /// The network's place in fwc's ipfw layout (its NAT instance, alias ports and rule
+  /// numbers): given once (by fwc when not in the spec) and kept, so that adding a network
+  /// renumbers no other.
+  public var slot: Int?
 
   public init(
     name: String, bridge: String, subnets: [String], nat: Bool = true, egress: String? = nil,
-    egressAddresses: [String] = [], isolate: Bool = true, isolateInside: Bool = false, internal: Bool = false
+    egressAddresses: [String] = [], isolate: Bool = true, isolateInside: Bool = false, internal: Bool = false,
+    slot: Int? = nil
   ) {
     self.name = name
     self.bridge = bridge
@@ -36,10 +41,11 @@ public struct NetworkConfig: Codable, Hashable, Sendable {
     self.isolate = isolate
     self.isolateInside = isolateInside
     self.internal = `internal`
+    self.slot = slot
   }
 
   enum CodingKeys: String, CodingKey {
-    case name, bridge, subnets, nat, egress, egressAddresses, isolate, isolateInside, `internal`
+    case name, bridge, subnets, nat, egress, egressAddresses, isolate, isolateInside, `internal`, slot
   }
 
   public init(from decoder: Decoder) throws {
@@ -53,6 +59,7 @@ public struct NetworkConfig: Codable, Hashable, Sendable {
     isolate = try c.decodeIfPresent(Bool.self, forKey: .isolate) ?? true
     isolateInside = try c.decodeIfPresent(Bool.self, forKey: .isolateInside) ?? false
     `internal` = try c.decodeIfPresent(Bool.self, forKey: .internal) ?? false
+    slot = try c.decodeIfPresent(Int.self, forKey: .slot)
   }
 }
 

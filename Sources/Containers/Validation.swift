@@ -85,7 +85,9 @@ public enum Validation {
     if let e = spec.egress { try checkInterface(e, what: "egress interface") }
     var networks: [ResolvedSpec.Network] = []
     var seenNetworks: Set<String> = []
-    for (slot, n) in spec.networks.sorted(by: { $0.name < $1.name }).enumerated() {
+    let slots = try assignSlots(spec.networks)
+    for n in spec.networks.sorted(by: { $0.name < $1.name }) {
+      let slot = slots[n.name]!
       try checkName(n.name, what: "network name", limit: 24)
       guard seenNetworks.insert(n.name).inserted else {
         throw ContainerError("network \(Quoted(n.name)) is defined twice")
@@ -161,6 +163,32 @@ public enum Validation {
     try checkConflicts(containers)
     return ResolvedSpec(egress: spec.egress, networks: networks, containers: containers)
   }
+
+  /// Each network's slot: the one it was given, else the lowest free one, in name order.
+  public static func assignSlots(_ networks: [NetworkConfig]) throws -> [String: Int] {
+    var out: [String: Int] = [:]
+    var taken: [Int: String] = [:]
+    for n in networks.sorted(by: { $0.name < $1.name }) {
+      guard let s = n.slot else { continue }
+      guard (0..<maxNetworks).contains(s) else {
+        throw ContainerError("network \(n.name): slot \(s) is outside 0-\(maxNetworks - 1)")
+      }
+      if let other = taken[s] { throw ContainerError("networks \(other) and \(n.name) have the same slot \(s)") }
+      taken[s] = n.name
+      out[n.name] = s
+    }
+    var next = 0
+    for n in networks.sorted(by: { $0.name < $1.name }) where out[n.name] == nil {
+      while taken[next] != nil { next += 1 }
+      guard next < maxNetworks else { throw ContainerError("at most \(maxNetworks) networks fit fwc's layout") }
+      taken[next] = n.name
+      out[n.name] = next
+    }
+    return out
+  }
+
+  /// The most networks fwc's layout holds (ipfw NAT instances, alias port ranges, rule numbers).
+  public static let maxNetworks = 60
 
   /// One mapping's publishes: one per family the container has an address in (and the host
   /// address allows), to the container's first address of that family on a network that is

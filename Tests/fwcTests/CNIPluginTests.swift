@@ -110,6 +110,17 @@ final class CNIPluginTests: XCTestCase {
     rules = try String(contentsOf: loaded, encoding: .utf8)
     XCTAssertFalse(rules.contains("10.88.0.9"), rules)
     XCTAssertTrue(rules.contains("redirect_port tcp 10.88.0.10:80 8081"), rules)
+    // A network added later, though first by name, leaves the others' NAT instances alone.
+    XCTAssertTrue(rules.contains("nat 100 config if em0"), rules)
+    let early = config(extra, ips: "10.77.0.5/24").replacingOccurrences(of: "\"podman\"", with: "\"aaa\"")
+      .replacingOccurrences(of: "8080", with: "8090").replacingOccurrences(of: "5353", with: "5454")
+    XCTAssertEqual(try cni("ADD", id: "c", early).code, 0)
+    rules = try String(contentsOf: loaded, encoding: .utf8)
+    XCTAssertTrue(
+      rules.contains("nat 100 config if em0 deny_in port_range 30000-30499 redirect_port tcp 10.88.0.10:80 8081"), rules
+    )
+    XCTAssertTrue(
+      rules.contains("nat 101 config if em0 deny_in port_range 30500-30999 redirect_port tcp 10.77.0.5:80 8090"), rules)
     XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("rejected").path))
   }
 
