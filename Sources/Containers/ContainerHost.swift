@@ -116,7 +116,7 @@ public final class ContainerHost {
       switch settings.firewall {
       case .pf:
         let rules = PFRules(spec: resolved, top: settings.anchor)
-        if !changed.isEmpty { for n in try currentSpec().networks { try load(rules.networkAnchor(n)) } }
+        if !changed.isEmpty { for n in resolved.networks { try load(rules.networkAnchor(n)) } }
         try load(rules.containerAnchor(c))
         if let old { try tableMembers("delete", old.container, except: container) }
         try tableMembers("add", container)
@@ -205,7 +205,7 @@ public final class ContainerHost {
     try store.locked {
       let resolved = try currentSpec()
       for c in resolved.containers { try claim(c) }
-      try loadEverything()
+      try loadEverything(resolved)
     }
   }
 
@@ -259,8 +259,8 @@ public final class ContainerHost {
 
   // MARK: Loading
 
-  func loadEverything() throws {
-    let spec = try currentSpec()
+  func loadEverything(_ current: ResolvedSpec? = nil) throws {
+    let spec = try current ?? currentSpec()
     switch settings.firewall {
     case .pf:
       for a in PFRules(spec: spec, top: settings.anchor).anchors() { try load(a) }
@@ -268,7 +268,7 @@ public final class ContainerHost {
         let members = spec.containers.flatMap { c in c.addresses.filter { $0.network == n.name }.map(\.address) }
         try table(n.name, "replace", members)
       }
-      try dropUnownedAnchors()
+      try dropUnownedAnchors(spec)
     case .ipfw:
       try loadIPFW(IPFWRules(spec: spec, layout: settings.layout).lines())
     }
@@ -323,8 +323,8 @@ public final class ContainerHost {
   }
 
   /// Flushes the anchors under fwc's top anchor that no network or container owns.
-  func dropUnownedAnchors() throws {
-    let spec = try currentSpec()
+  func dropUnownedAnchors(_ current: ResolvedSpec? = nil) throws {
+    let spec = try current ?? currentSpec()
     let owned = Set(PFRules(spec: spec, top: settings.anchor).anchors().map(\.path))
     let r = try runner.run(ShellCommand([settings.pfctl, "-a", settings.anchor, "-s", "Anchors"]))
     guard r.status == 0 else { return }

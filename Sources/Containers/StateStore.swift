@@ -96,11 +96,6 @@ public final class StateStore {
     try list(containersDir).compactMap { try read(ContainerRecord.self, containersDir + "/" + $0) }
   }
 
-  /// The ids of the recorded containers, from the file names alone.
-  public func recordIDs() -> [String] {
-    ((try? list(containersDir)) ?? []).map { String($0.dropLast(5)) }
-  }
-
   public func save(_ r: ContainerRecord) throws { try write(r, to: containersDir + "/\(r.container.id).json") }
 
   public func removeRecord(_ id: String) throws { try remove(containersDir + "/\(id).json") }

@@ -36,11 +36,7 @@ public final class LintSubject {
 
   /// One packet space for every analysis of this ruleset.
   public lazy var space: PacketSpace = {
-    let s = PacketSpace(interfaces: PacketSpace.interfaceNames([ruleset], host: host))
-    // The analyses make under two hundred nodes per rule: sized once rather than rehashed at
-    // every doubling.
-    s.manager.reserve(nodes: min(1 << 26, 192 * (ruleset.rules.count + 64)))
-    return s
+    RuleReachability.space(for: ruleset, host: host)
   }()
 
   /// The analysed units of each written line.

@@ -44,10 +44,9 @@ public struct RemoveDeadRules: OptimizationPass {
 /// The reachability analysis as the passes use it.
 enum Reachability {
   static func analyse(_ ruleset: Ruleset, host: HostContext) -> RuleReachability {
-    let space = PacketSpace(interfaces: PacketSpace.interfaceNames([ruleset], host: host))
-    space.manager.reserve(nodes: min(1 << 26, 192 * (ruleset.rules.count + 64)))
-    return RuleReachability(
-      ruleset: ruleset, space: space, environment: AddressEnvironment(tables: ruleset.tables, host: host))
+    RuleReachability(
+      ruleset: ruleset, space: RuleReachability.space(for: ruleset, host: host),
+      environment: AddressEnvironment(tables: ruleset.tables, host: host))
   }
 
   /// The positions of `chosen` whose written line has all its rules chosen: what can be

@@ -19,7 +19,7 @@ extension RuleReachability {
       var ok = true
       var taken: [Int] = []
       for u in group {
-        guard let moves = fallbacks(u, removed: removed, unknown: unknown) else {
+        guard let moves = fallbacks(u, removed: removed, unknown: unknown, deadDecide: true) else {
           ok = false
           break
         }
@@ -64,19 +64,20 @@ extension RuleReachability {
 
   /// Where the packets `u` decides go once it is deleted (with the units `removed` already
   /// gone): each later decider and the packets it takes; nil when some packet would be decided
-  /// otherwise, or `u` cannot be judged.
-  func fallbacks(_ u: Int, removed: Set<Int>, unknown: [BDD]) -> [(Int, BDD)]? {
+  /// otherwise, or `u` cannot be judged. With `deadDecide`, dead rules still there count as
+  /// deciders (they may take over); without, they count as deleted (lint's view).
+  func fallbacks(_ u: Int, removed: Set<Int>, unknown: [BDD], deadDecide: Bool) -> [(Int, BDD)]? {
     guard indexes[units[u].list] != nil, live(u), !findings[u].dead, let effect = units[u].effect else { return nil }
     var rest = findings[u].decides
     guard m.and(rest, unknown[u]) == .empty else { return nil }
     let effectID = effectIDs[u]
     let cands = candidates(of: u)
     var moves: [(Int, BDD)] = []
-    /// Takes from `rest` what `j` decides instead; false when it decides otherwise. Every rule
-    /// still there counts, dead ones too: with `u` gone, a rule it shadowed may decide.
+    /// Takes from `rest` what `j` decides instead; false when it decides otherwise.
     func fallback(_ j: Int) -> Bool {
-      let present = exactDeciding(j) && !findings[j].neverMatches && !removed.contains(j)
-      guard present || (ruleset.evaluation == .firstMatch && units[j].rule.number == 65535) else { return true }
+      let present = deadDecide ? exactDeciding(j) && !findings[j].neverMatches : live(j)
+      guard !removed.contains(j), present || (ruleset.evaluation == .firstMatch && units[j].rule.number == 65535)
+      else { return true }
       let hit = m.and(rest, exactPackets[j]!)
       guard hit != .empty else { return true }
       if effectIDs[j] != effectID { return false }

@@ -103,6 +103,15 @@ public final class RuleReachability {
   public private(set) var skipped = BDD.empty
   var m: BDDManager { space.manager }
 
+  /// A packet space for analysing `ruleset` on `host`: its interfaces told apart, its BDD
+  /// tables sized once for the analyses (under two hundred nodes per rule) rather than
+  /// rehashed at every doubling.
+  public static func space(for ruleset: Ruleset, host: HostContext) -> PacketSpace {
+    let s = PacketSpace(interfaces: PacketSpace.interfaceNames([ruleset], host: host))
+    s.manager.reserve(nodes: min(1 << 26, 192 * (ruleset.rules.count + 64)))
+    return s
+  }
+
   public init(ruleset: Ruleset, space: PacketSpace, environment: AddressEnvironment) {
     self.space = space
     self.ruleset = ruleset
@@ -317,7 +326,6 @@ public final class RuleReachability {
 
   /// First match without jumps: a rule decides what no earlier rule that may overlap it took.
   func analyseFirstMatchIndexed(_ members: [Int], _ index: ProtocolOverlapIndex) {
-    let ipfw = ruleset.evaluation == .firstMatch
     for u in members {
       findings[u].neverMatches = m.and(units[u].upper, space.wellFormed) == .empty
       guard let set = units[u].packets else {
@@ -329,42 +337,16 @@ public final class RuleReachability {
       findings[u].decides = d
       findings[u].dead = !findings[u].neverMatches && d == .empty
     }
-    // Unknown rules after each position, for the redundancy check.
-    var unknownAfter: [Int: BDD] = [:]
-    var unknown = BDD.empty
-    for u in members.reversed() {
-      unknownAfter[u] = unknown
-      if units[u].packets == nil { unknown = m.or(unknown, units[u].upper) }
-    }
-    let offEnd: Effect? = ipfw && members.first.map({ units[$0].list == "filter" }) == true ? .ipfwDeny : nil
-    for u in members where live(u) && !findings[u].dead {
-      let effect = units[u].effect!
-      var rest = findings[u].decides
-      guard m.and(rest, unknownAfter[u]!) == .empty else { continue }
-      var same = true
-      for j in self.candidates(of: u) where j > u && live(j) {
-        let hit = m.and(rest, exactPackets[j]!)
-        guard hit != .empty else { continue }
-        if effectIDs[j] != effectIDs[u] {
-          same = false
-          break
-        }
-        rest = m.diff(rest, hit)
-        if rest == .empty { break }
-      }
-      findings[u].redundant = same && (rest == .empty || offEnd == effect)
-    }
+    markRedundant(members)
   }
 
   /// Last match unless quick, without jumps: a quick rule decides what no earlier quick rule
   /// took; another rule, what no earlier quick rule and no later rule matches.
   func analyseLastMatchIndexed(_ members: [Int], _ index: ProtocolOverlapIndex) {
-    var unknown = BDD.empty
     for u in members {
       findings[u].neverMatches = m.and(units[u].upper, space.wellFormed) == .empty
       guard let set = units[u].packets, units[u].effect != nil else {
         findings[u].decides = m.and(units[u].upper, space.wellFormed)
-        if units[u].packets == nil { unknown = m.or(unknown, units[u].upper) }
         continue
       }
       let cands = self.candidates(of: u)
@@ -375,48 +357,15 @@ public final class RuleReachability {
       findings[u].decides = d
       findings[u].dead = !findings[u].neverMatches && d == .empty
     }
+    markRedundant(members)
+  }
+
+  /// Marks the live rules of a list whose deletion alone changes no packet's outcome (the
+  /// fallback walk of `removeRedundant`, with dead rules counted as deleted first).
+  func markRedundant(_ members: [Int]) {
+    let unknown = unknownSets()
     for u in members where live(u) && !findings[u].dead {
-      let effectID = effectIDs[u]
-      var rest = findings[u].decides
-      guard m.and(rest, unknown) == .empty else { continue }
-      let cands = self.candidates(of: u)
-      var same = true
-      /// Takes from `rest` what rule `j` decides instead; false when it decides otherwise.
-      func fallback(_ j: Int) -> Bool {
-        let hit = m.and(rest, exactPackets[j]!)
-        guard hit != .empty else { return true }
-        if effectIDs[j] != effectID { return false }
-        rest = m.diff(rest, hit)
-        return true
-      }
-      if units[u].quick {
-        // First the later quick rules, in order; then the last non-quick rule that matches.
-        for j in cands where j > u && isQuick[j] && live(j) {
-          if rest == .empty { break }
-          if !fallback(j) {
-            same = false
-            break
-          }
-        }
-        if same {
-          for j in cands.reversed() where !isQuick[j] && live(j) {
-            if rest == .empty { break }
-            if !fallback(j) {
-              same = false
-              break
-            }
-          }
-        }
-      } else {
-        for j in cands.reversed() where j < u && !isQuick[j] && live(j) {
-          if rest == .empty { break }
-          if !fallback(j) {
-            same = false
-            break
-          }
-        }
-      }
-      findings[u].redundant = same && (rest == .empty || effectID == 0)
+      findings[u].redundant = fallbacks(u, removed: [], unknown: unknown, deadDecide: false) != nil
     }
   }
 
