@@ -46,6 +46,8 @@ run: release
 	$(FWC_RELEASE) lint --host examples/host.json examples/lint-pf.conf
 	@echo "# ... and what fwc optimize deletes from it (dead and redundant lines), proved equivalent:"
 	$(FWC_RELEASE) optimize --report --verify --host examples/host.json examples/lint-pf.conf > .build/lint-pf.optimized.conf
+	@echo "# fwc optimize merging a host's rule-per-line pf.conf into lists and a table, proved equivalent:"
+	$(FWC_RELEASE) optimize --report --verify examples/optimize-pf.conf
 	@echo "# per-container NAT, published ports and isolation for examples/containers.yaml, as pf anchors:"
 	$(FWC_RELEASE) container render examples/containers.yaml
 	@echo "# ... and what they do once hooked into a pf.conf (examples/containers-pf.conf):"
@@ -78,7 +80,8 @@ bench-translate: release
 bench-lint: release
 	Benchmarks/lint.sh $(FWC_RELEASE)
 
-# fwc optimize on 10,000-rule rulesets with planted redundancy.
+# fwc optimize on 10,000-rule rulesets with planted redundancy and mergeable runs, and the
+# evaluation cost before and after on generated captures.
 bench-optimize: release
 	Benchmarks/optimize.sh $(FWC_RELEASE)
 

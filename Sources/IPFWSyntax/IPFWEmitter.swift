@@ -213,7 +213,7 @@ public enum IPFWEmitter {
   }
 
   /// Words with characters the shell would read (`table(x)`, `'s`) in single quotes.
-  static func shellQuoted(_ text: String) -> String {
+  public static func shellQuoted(_ text: String) -> String {
     text.split(separator: " ", omittingEmptySubsequences: false).map { w -> String in
       let special = w.contains { "()<>;&|$`\\\"'*?[]#~!{}\n\r\t".contains($0) }
       guard special, w != "{", w != "}", w != "!" else { return String(w) }
@@ -287,7 +287,8 @@ public enum IPFWEmitter {
     String(name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." ? $0 : "_" }.prefix(63))
   }
 
-  static func rule(_ r: Rule) -> String {
+  /// One rule as ipfw writes it after `add NUMBER`.
+  public static func rule(_ r: Rule) -> String {
     var s = ""
     if let p = r.match.probability { s += "prob \(p) " }
     s += action(r)

@@ -1,4 +1,5 @@
 import FirewallIR
+import Semantics
 
 /// A field of a rule, as the optimizer's passes declare what they may do with it.
 public enum RuleField: String, CaseIterable, Sendable {
@@ -23,6 +24,15 @@ public struct PassChange: Sendable, Equatable {
   public var pass: String
   public var origin: [SourceLocation]
   public var reason: String
+  /// The new text of the line at `origin` when the pass rewrote it (a merge).
+  public var text: String? = nil
+
+  public init(pass: String, origin: [SourceLocation], reason: String, text: String? = nil) {
+    self.pass = pass
+    self.origin = origin
+    self.reason = reason
+    self.text = text
+  }
 }
 
 /// An optimizer pass: a rewrite of a ruleset that keeps what it does to every packet.
@@ -35,9 +45,18 @@ public protocol OptimizationPass {
   func run(_ ruleset: Ruleset, context: PassContext) throws -> (Ruleset, [PassChange])
 }
 
-/// What passes share: the host the ruleset runs on.
+/// What passes share: the host the ruleset runs on, how to write a rule back as text, and
+/// the settings of the passes.
 public struct PassContext {
   public var host: HostContext
+  /// The text of a rule (with the definitions of `tables` before it) in the ruleset's
+  /// language, to stand in for the written line `at`; nil when that text would not read back
+  /// as exactly this rule. Without it, passes that write new rules only change the IR.
+  public var render: ((_ rule: Rule, _ tables: [Table], _ at: SourceLocation) -> String?)?
+  /// Address lists of at least this many entries become tables (pfctl's threshold is 6).
+  public var tableThreshold = 6
+  /// The packets of a capture (`--profile`): rules are ordered by how many of them they decide.
+  public var packets: [Packet]?
 
   public init(host: HostContext) {
     self.host = host

@@ -2,8 +2,9 @@ import FirewallIR
 
 /// The optimizer: its passes as a literal pipeline, each run on the output of the one before.
 public enum Optimizer {
-  /// How far to go: `basic` deletes what decides nothing; `full` also what the rest decides
-  /// the same way.
+  /// How far to go: `basic` deletes what decides nothing; `full` also deletes what the rest
+  /// decides the same way, merges rules into lists and tables, and reorders (for pf's skip
+  /// steps, or by a capture's hits).
   public enum Level: String, CaseIterable, Sendable {
     case basic, full
   }
@@ -12,7 +13,12 @@ public enum Optimizer {
   public static func pipeline(_ level: Level) -> [any OptimizationPass] {
     switch level {
     case .basic: return [RemoveDeadRules()]
-    case .full: return [RemoveDeadRules(), RemoveRedundantRules()]
+    case .full:
+      // Merging again after reordering joins the lines the new order brought together.
+      return [
+        RemoveDeadRules(), RemoveRedundantRules(), MergeIntoLists(), ReorderForSkipSteps(), ReorderByProfile(),
+        MergeIntoLists(),
+      ]
     }
   }
 

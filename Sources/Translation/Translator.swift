@@ -371,52 +371,12 @@ public enum Translator {
   static func mergingLists(_ rules: [Rule]) -> [Rule] {
     var out: [Rule] = []
     out.reserveCapacity(rules.count)
-    func positive(_ ps: [RangeMatch]?) -> Bool {
-      ps.map { $0.allSatisfy { $0.op != .notEqual && $0.op != .outsideRange } } ?? false
-    }
-    func plain(_ a: AddressMatch) -> Bool {
-      !a.negated && a.terms.allSatisfy { if case .network = $0 { return true } else { return false } }
-    }
-    /// `b` joined into `a` when they differ in one list only.
-    func joined(_ a: Rule, _ b: Rule) -> Rule? {
-      guard a.phase == .filter, b.phase == .filter, !b.origin.isEmpty, a.origin == b.origin, a.stateLimits == nil
-      else { return nil }
-      /// The rules with one field cleared are equal: `a` with the field's two values combined.
-      func along<T>(_ field: WritableKeyPath<Match, T>, cleared: T, _ combine: (T, T) -> T) -> Rule? {
-        var x = a
-        var y = b
-        y.number = x.number
-        x.match[keyPath: field] = cleared
-        y.match[keyPath: field] = cleared
-        guard x == y else { return nil }
-        x.match[keyPath: field] = combine(a.match[keyPath: field], b.match[keyPath: field])
-        return x
-      }
-      if positive(a.match.destinationPort), positive(b.match.destinationPort),
-        (a.match.destinationPort?.count ?? 0) < maxList,
-        let r = along(\.destinationPort, cleared: nil, { ($0 ?? []) + ($1 ?? []) })
-      {
-        return r
-      }
-      if a.match.icmpType != nil, b.match.icmpType != nil, a.match.icmpCode == nil,
-        let r = along(\.icmpType, cleared: nil, { ($0 ?? []) + ($1 ?? []) })
-      {
-        return r
-      }
-      if plain(a.match.source), plain(b.match.source), a.match.source.terms.count < maxList,
-        let r = along(\.source, cleared: .any, { AddressMatch($0.terms + $1.terms) })
-      {
-        return r
-      }
-      if plain(a.match.destination), plain(b.match.destination), a.match.destination.terms.count < maxList {
-        return along(\.destination, cleared: .any, { AddressMatch($0.terms + $1.terms) })
-      }
-      return nil
-    }
     // ipfw takes up to about 30 addresses and 60 ports in one rule.
-    let maxList = 24
     for r in rules {
-      if let last = out.last, let j = joined(last, r) {
+      if let last = out.last,
+        let j = last.joined(
+          with: r, maxList: 24, sameOrigin: true, fields: [.destinationPort, .icmpType, .source, .destination])
+      {
         out[out.count - 1] = j
       } else {
         out.append(r)

@@ -1,38 +1,68 @@
 import ArgumentParser
+import Capture
 import FirewallIR
 import Foundation
 import Passes
+import Semantics
+import Translation
 
-/// `fwc optimize`: delete what a ruleset does not need, every step proved.
+/// `fwc optimize`: delete, merge and reorder rules, every step proved.
 struct OptimizeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "optimize",
-    abstract: "Remove dead and redundant rules, proving the result equivalent.",
+    abstract: "Remove, merge and reorder rules, proving the result equivalent.",
     discussion: """
-      The passes run as a pipeline: remove-dead deletes the rules no packet is decided by \
-      (shadowed rules, duplicates, rules matching nothing); with --level full (the default), \
-      remove-redundant deletes the rules whose packets the following rules decide the same \
-      way, one line at a time, each judged against the rules still there. Both are exact \
-      under the language's evaluation order. A written line goes whole or stays: the output \
-      is the input with those lines taken out, everything else as written, and it is read \
-      back before it is written. With --verify (always in debug builds) it is also compared \
-      with the input over every packet, and nothing is written when they differ. --report \
-      lists each deleted line with the reason. Merging into lists and tables, CIDR aggregation and \
-      reordering are not done yet.
+      The passes run as a pipeline, each exact under the language's evaluation order:
+        remove-dead       deletes the rules no packet is decided by (shadowed rules,
+                          duplicates, rules matching nothing);
+        remove-redundant  deletes the rules whose packets the rest decide the same way,
+                          one line at a time, each judged against the rules still there;
+        merge-lists       joins runs of lines that differ in one list (ports, ICMP types,
+                          addresses) into one rule, addresses aggregated into CIDR blocks
+                          and put in a table from --table-threshold entries (pf, ipfw);
+        skip-steps        orders runs of pf rules that decide alike so that pf's skip
+                          steps jump over more rules;
+        profile-order     with --profile, moves the rules that decide the most packets of
+                          the capture to the front where no packet can tell (ipfw, ipf).
+      --level basic runs remove-dead only; full (the default) runs them all.
 
-      Exit codes: 0 written, 1 errors in the input or a result that does not verify, 2 could not run.
+      The output is the input with lines deleted, rewritten or moved, everything else as \
+      written; it is read back before it is written. With --verify (always in debug builds) it \
+      is also compared with the input over every packet, and nothing is written when they \
+      differ. --report lists each change with its line, the rule counts before and after, and \
+      with --profile the rules evaluated per packet of the capture before and after (pf with \
+      its skip steps). --to writes the optimized ruleset in another language, as `fwc \
+      translate` does.
+
+      Exit codes: 0 written, 1 errors in the input, losses in --to, or a result that does not \
+      verify, 2 could not run.
       """)
 
   @OptionGroup var input: InputOptions
 
-  @Option(help: "basic (dead rules) or full (also redundant rules).")
+  @Option(help: "basic (dead rules) or full (every pass).")
   var level: String = "full"
 
-  @Option(help: "The output language; only the input's own is supported yet.")
+  @Option(help: "Write the result in this language (pf, ipfw or ipf) instead of the input's.")
   var to: String?
+
+  @Option(help: "Address lists of at least this many entries become tables (pfctl's threshold).")
+  var tableThreshold: Int = 6
+
+  @Option(help: ArgumentHelp("A capture whose packets guide the order of rules and measure it.", valueName: "pcap"))
+  var profile: String?
+
+  @Option(help: "The interface the capture's packets arrive on.")
+  var profileOn: String?
+
+  @Flag(help: "The capture's packets leave the host (outbound) instead of arriving.")
+  var profileOut = false
 
   @Flag(help: "List what each pass changed, with source locations, on standard error.")
   var report = false
+
+  @Flag(help: "With --to: write the output even when parts cannot be translated (they are listed).")
+  var allowLoss = false
 
   @Option(name: .shortAndLong, help: "Write the result to this file instead of standard output.")
   var output: String?
@@ -47,6 +77,10 @@ struct OptimizeCommand: ParsableCommand {
     guard Optimizer.Level(rawValue: level) != nil else {
       throw ValidationError("unknown --level '\(level)': expected basic or full")
     }
+    if let to, Language(rawValue: to) == nil {
+      throw ValidationError("unknown --to '\(to)': expected pf, ipfw or ipf")
+    }
+    guard tableThreshold >= 2 else { throw ValidationError("--table-threshold must be at least 2") }
   }
 
   func run() throws {
@@ -55,21 +89,25 @@ struct OptimizeCommand: ParsableCommand {
     let source = try loadRuleset(
       inputs: inputs, host: host, defines: input.defines, name: input.files.joined(separator: "+"))
     let language = source.ruleset.language
-    if let to, to != language.rawValue {
-      throw CommandFailure(
-        description:
-          "fwc: optimize writes \(language.rawValue) for this input; use `fwc translate --to \(to)` on its output")
+    var context = PassContext(host: host)
+    context.tableThreshold = tableThreshold
+    if let profile { context.packets = try Self.packets(profile, on: profileOn, out: profileOut) }
+    let renderer = RuleRenderer(language: language, host: host, files: inputs)
+    context.render = { renderer.render($0, tables: $1, at: $2) }
+    let passes = Optimizer.pipeline(Optimizer.Level(rawValue: level)!)
+
+    var (optimized, changes) = try Optimizer.run(source.ruleset, passes: passes, context: context)
+    var edited = Self.edited(inputs, source.ruleset, optimized, changes)
+    var back = try? loadQuietly(edited, host: host)
+    if back == nil {
+      // Moving a line above a macro it uses can break the text: then keep the order.
+      (optimized, changes) = try Optimizer.run(
+        source.ruleset, passes: passes.filter { !($0 is ReorderForSkipSteps || $0 is ReorderByProfile) },
+        context: context)
+      edited = Self.edited(inputs, source.ruleset, optimized, changes)
+      back = try? loadQuietly(edited, host: host)
     }
-    let context = PassContext(host: host)
-    let (_, changes) = try Optimizer.run(
-      source.ruleset, passes: Optimizer.pipeline(Optimizer.Level(rawValue: level)!), context: context)
-    // The passes delete whole written lines: the output is the input with those lines taken
-    // out, everything else (macros, comments, options) as it was written.
-    let edited = inputs.map { Self.deleting(changes, from: $0) }
-    let back: LoadedRuleset
-    do {
-      back = try loadRuleset(inputs: edited, host: host, defines: input.defines, name: "optimized ruleset")
-    } catch {
+    guard let back else {
       FileHandle.standardError.write(Data("fwc: the optimized ruleset does not read back; nothing written\n".utf8))
       throw ExitCode(1)
     }
@@ -84,15 +122,8 @@ struct OptimizeCommand: ParsableCommand {
       let (diff, _, _, _) = try compare(source.ruleset, back.ruleset, host: host)
       equivalent = diff.isEquivalent && diff.stateRegions.isEmpty
     }
-    let before = source.ruleset.rules.count
-    let after = back.ruleset.rules.count
     if report || !equivalent {
-      var text = ""
-      for c in changes {
-        text += "\(c.origin.first.map(\.description) ?? source.name): \(c.pass): \(c.reason)\n"
-      }
-      text += "\(source.name): \(before) rules, \(after) after optimizing (\(before - after) removed)\n"
-      FileHandle.standardError.write(Data(text.utf8))
+      FileHandle.standardError.write(Data(reportText(source, back, changes, context: context).utf8))
     }
     guard equivalent else {
       FileHandle.standardError.write(
@@ -104,22 +135,89 @@ struct OptimizeCommand: ParsableCommand {
       FileHandle.standardError.write(
         Data("verified: the optimized ruleset decides and translates every packet as \(source.name) does\n".utf8))
     }
-    try write(edited)
+    if let to, let target = Language(rawValue: to), target != language {
+      // The passes' own result, whose rules name the input's lines (what was read back is equal).
+      try translate(
+        LoadedRuleset(ruleset: optimized, files: source.files, name: source.name), to: target, host: host)
+    } else {
+      try write(edited)
+    }
   }
 
-  /// An input with the lines of deleted rules (and their continuation lines) taken out.
-  static func deleting(_ changes: [PassChange], from file: InputFile) -> InputFile {
-    let doomed = Set(changes.compactMap { $0.origin.first }.filter { $0.file == file.source.name }.map(\.line))
-    guard !doomed.isEmpty else { return file }
-    let text = String(decoding: file.source.bytes, as: UTF8.self)
-    var out: [Substring] = []
-    var continuing = false
-    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let deleting = continuing || doomed.contains(i + 1)
-      continuing = deleting && line.hasSuffix("\\")
-      if !deleting { out.append(line) }
+  /// The input files edited to read as `optimized`.
+  static func edited(_ inputs: [InputFile], _ original: Ruleset, _ optimized: Ruleset, _ changes: [PassChange])
+    -> [InputFile]
+  {
+    var rewrites: [WrittenLine.Key: String] = [:]
+    for c in changes { if let t = c.text, let o = c.origin.first { rewrites[WrittenLine.Key(o)] = t } }
+    return OptimizedText.edit(inputs, original: original, optimized: optimized, rewrites: rewrites)
+  }
+
+  /// Reads the edited files back, printing nothing.
+  func loadQuietly(_ files: [InputFile], host: HostContext) throws -> LoadedRuleset {
+    var parsed: [ParsedInput] = []
+    for f in files {
+      let p = try parseInput(f, host: host, defines: input.defines)
+      if p.hasErrors { throw ExitCode(1) }
+      parsed.append(p)
     }
-    return InputFile(kind: file.kind, source: SourceFile(name: file.source.name, text: out.joined(separator: "\n")))
+    return try lowerParsed(parsed, name: "optimized ruleset")
+  }
+
+  /// The `--report` text: every change, the rule counts, and the evaluation cost on the profile.
+  func reportText(_ source: LoadedRuleset, _ back: LoadedRuleset, _ changes: [PassChange], context: PassContext)
+    -> String
+  {
+    var text = ""
+    for c in changes {
+      text += "\(c.origin.first.map(\.description) ?? source.name): \(c.pass): \(c.reason)\n"
+    }
+    let before = source.ruleset.rules.count
+    let after = back.ruleset.rules.count
+    let lines = { (rs: Ruleset) in Set(rs.rules.compactMap { $0.origin.first.map(WrittenLine.Key.init) }).count }
+    text +=
+      "\(source.name): \(before) rules on \(lines(source.ruleset)) lines, \(after) rules on \(lines(back.ruleset)) lines after optimizing\n"
+    if let packets = context.packets {
+      let costBefore = EvaluationCost(
+        ruleset: source.ruleset, environment: AddressEnvironment(tables: source.ruleset.tables, host: context.host))
+      let costAfter = EvaluationCost(
+        ruleset: back.ruleset, environment: AddressEnvironment(tables: back.ruleset.tables, host: context.host))
+      if costBefore.supported && costAfter.supported {
+        let (a, b) = (costBefore.average(packets), costAfter.average(packets))
+        let how = source.ruleset.language == .pf ? " (with skip steps)" : ""
+        text += String(
+          format:
+            "evaluation cost: %.2f rules per packet before, %.2f after%@ over %d packets of the profile (%.2fx)\n",
+          a, b, how, packets.count, b > 0 ? a / b : 0)
+      } else {
+        text += "evaluation cost: not measured (ipfw skipto/call)\n"
+      }
+    }
+    return text
+  }
+
+  /// The packets of a capture, as they arrive on (or leave by) an interface.
+  static func packets(_ path: String, on interface: String?, out: Bool) throws -> [Packet] {
+    var packets: [Packet] = []
+    do {
+      let reader = try PcapReader(path: path)
+      _ = try reader.forEach { ip in
+        if let p = PacketDecoder.decode(ip, direction: out ? .out : .in, interface: interface) { packets.append(p) }
+      }
+    } catch let e as PcapReader.Failure {
+      throw CommandFailure(description: "fwc: \(e.description)")
+    }
+    return packets
+  }
+
+  /// Writes the optimized ruleset in another language, as `fwc translate` does.
+  func translate(_ optimized: LoadedRuleset, to target: Language, host: HostContext) throws {
+    let plan = try TranslateCommand.plan(optimized.ruleset, to: target, host: host, allowLoss: allowLoss)
+    let files = TranslateCommand.emit(plan, source: optimized.ruleset.language)
+    if verify {
+      try TranslateCommand.verify(plan, sourceName: optimized.name, output: files, target: target, host: host)
+    }
+    try TranslateCommand.write(files, target: target, to: output)
   }
 
   /// The edited files: one to standard output or `-o FILE`; several (an ipfilter bundle) to

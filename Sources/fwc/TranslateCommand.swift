@@ -80,7 +80,20 @@ struct TranslateCommand: ParsableCommand {
     if source.ruleset.language == target {
       throw CommandFailure(description: "fwc: \(source.name) is already \(target.rawValue); use `fwc print`")
     }
-    let plan = Translator.plan(source.ruleset, to: TargetCapabilities.of(target), host: host)
+    let plan = try Self.plan(source.ruleset, to: target, host: host, allowLoss: allowLoss)
+    let files = Self.emit(
+      plan, source: source.ruleset.language, pfSyntax: pfSyntax, anchor: anchor, origins: !noOrigins,
+      ipfwScript: ipfwScript)
+    if verify { try Self.verify(plan, sourceName: source.name, output: files, target: target, host: host) }
+    try Self.write(files, target: target, to: output)
+  }
+
+  /// The translation of `ruleset`, its losses listed on standard error; with losses and
+  /// without `allowLoss`, nothing more is done (exit 1).
+  static func plan(_ ruleset: Ruleset, to target: Language, host: HostContext, allowLoss: Bool) throws
+    -> TranslationPlan
+  {
+    let plan = Translator.plan(ruleset, to: TargetCapabilities.of(target), host: host)
     var err = ""
     for loss in plan.losses { err += "\(loss)\n" }
     FileHandle.standardError.write(Data(err.utf8))
@@ -91,18 +104,27 @@ struct TranslateCommand: ParsableCommand {
             .utf8))
       throw ExitCode(1)
     }
-    let files = emit(plan, source: source.ruleset.language)
-    if verify {
-      let result = try TranslationVerifier.verify(
-        carried: plan.carried, sourceName: source.name, output: files, target: target, host: host)
-      FileHandle.standardError.write(Data(result.report.utf8))
-      if !result.equivalent { throw ExitCode(1) }
-    }
-    try write(files, target: target)
+    return plan
+  }
+
+  /// Proves the output files equivalent to what the plan carried, reporting on standard error
+  /// (exit 1 when they are not).
+  static func verify(
+    _ plan: TranslationPlan, sourceName: String, output files: [(name: String, text: String)], target: Language,
+    host: HostContext
+  ) throws {
+    let result = try TranslationVerifier.verify(
+      carried: plan.carried, sourceName: sourceName, output: files, target: target, host: host)
+    FileHandle.standardError.write(Data(result.report.utf8))
+    if !result.equivalent { throw ExitCode(1) }
   }
 
   /// The output files by name (one for pf and ipfw, up to three for ipf).
-  func emit(_ plan: TranslationPlan, source: Language) -> [(name: String, text: String)] {
+  static func emit(
+    _ plan: TranslationPlan, source: Language, pfSyntax: String = "freebsd", anchor: String? = nil,
+    origins: Bool = true, ipfwScript: Bool = false
+  ) -> [(name: String, text: String)] {
+    let noOrigins = !origins
     switch plan.ruleset.language {
     case .pf:
       var o = PFEmitter.Options()
@@ -126,7 +148,8 @@ struct TranslateCommand: ParsableCommand {
     }
   }
 
-  func write(_ files: [(name: String, text: String)], target: Language) throws {
+  /// Writes the files to standard output, or atomically to `output` (a directory for ipf).
+  static func write(_ files: [(name: String, text: String)], target: Language, to output: String?) throws {
     guard let output else {
       var out = ""
       for (i, f) in files.enumerated() {

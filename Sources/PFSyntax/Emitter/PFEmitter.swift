@@ -199,7 +199,8 @@ public enum PFEmitter {
 
   static func flags(_ f: TCPFlagsMatch) -> String { PFPrinter.flags(f.set) + "/" + PFPrinter.flags(f.mask) }
 
-  static func filterRule(_ r: Rule, allowOptions: Bool = false) -> String {
+  /// One filter rule as a pf.conf line.
+  public static func filterRule(_ r: Rule, allowOptions: Bool = false) -> String {
     let m = r.match
     var s: String
     switch r.action {
