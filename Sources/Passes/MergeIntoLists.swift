@@ -101,7 +101,6 @@ public struct MergeIntoLists: OptimizationPass {
       where merged.match[keyPath: f].terms.count > first.match[keyPath: f].terms.count {
         grown = f
       }
-      var tables: [Table] = []
       if let f = grown {
         let networks = rule.match[keyPath: f].terms.compactMap { t -> IPNetwork? in
           if case .network(let n) = t { return n } else { return nil }

@@ -57,6 +57,9 @@ public struct PassContext {
   public var tableThreshold = 6
   /// The packets of a capture (`--profile`): rules are ordered by how many of them they decide.
   public var packets: [Packet]?
+  /// In debug builds, `Optimizer.run` proves each pass's result equivalent to its input with
+  /// this (packet sets, as `fwc diff` compares); the command sets it.
+  public var selfCheck: ((_ before: Ruleset, _ after: Ruleset) throws -> Bool)?
 
   public init(host: HostContext) {
     self.host = host
@@ -68,4 +71,10 @@ extension OptimizationPass {
   static var deletesWholeRules: [RuleField: FieldUse] {
     Dictionary(uniqueKeysWithValues: RuleField.allCases.map { ($0, .kept) })
   }
+}
+
+/// A pass whose result its debug self-check could not prove equivalent to its input.
+public struct PassCheckFailure: Error, CustomStringConvertible {
+  public var pass: String
+  public var description: String { "the \(pass) pass changed what the ruleset does (debug self-check)" }
 }

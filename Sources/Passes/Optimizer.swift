@@ -22,7 +22,8 @@ public enum Optimizer {
     }
   }
 
-  /// Runs the passes; returns the result and every change, in order.
+  /// Runs the passes; returns the result and every change, in order. Debug builds prove each
+  /// pass's result with `context.selfCheck`.
   public static func run(_ ruleset: Ruleset, passes: [any OptimizationPass], context: PassContext) throws -> (
     Ruleset, [PassChange]
   ) {
@@ -30,6 +31,11 @@ public enum Optimizer {
     var changes: [PassChange] = []
     for pass in passes {
       let (next, made) = try pass.run(current, context: context)
+      #if DEBUG
+        if !made.isEmpty, let check = context.selfCheck, try !check(current, next) {
+          throw PassCheckFailure(pass: type(of: pass).name)
+        }
+      #endif
       current = next
       changes += made
     }

@@ -95,13 +95,19 @@ struct OptimizeCommand: ParsableCommand {
     let renderer = RuleRenderer(language: language, host: host, files: inputs)
     context.render = { renderer.render($0, tables: $1, at: $2) }
     let passes = Optimizer.pipeline(Optimizer.Level(rawValue: level)!)
+    #if DEBUG
+      context.selfCheck = { before, after in
+        let (diff, _, _, _) = try compare(before, after, host: host)
+        return diff.isEquivalent && diff.stateRegions.isEmpty
+      }
+    #endif
 
-    var (optimized, changes) = try Optimizer.run(source.ruleset, passes: passes, context: context)
+    var (optimized, changes) = try Self.optimize(source.ruleset, passes: passes, context: context)
     var edited = Self.edited(inputs, source.ruleset, optimized, changes)
     var back = try? loadQuietly(edited, host: host)
     if back == nil {
       // Moving a line above a macro it uses can break the text: then keep the order.
-      (optimized, changes) = try Optimizer.run(
+      (optimized, changes) = try Self.optimize(
         source.ruleset, passes: passes.filter { !($0 is ReorderForSkipSteps || $0 is ReorderByProfile) },
         context: context)
       edited = Self.edited(inputs, source.ruleset, optimized, changes)
@@ -141,6 +147,18 @@ struct OptimizeCommand: ParsableCommand {
         LoadedRuleset(ruleset: optimized, files: source.files, name: source.name), to: target, host: host)
     } else {
       try write(edited)
+    }
+  }
+
+  /// The pipeline's result; a pass that fails its debug self-check stops the command (exit 1).
+  static func optimize(_ ruleset: Ruleset, passes: [any OptimizationPass], context: PassContext) throws -> (
+    Ruleset, [PassChange]
+  ) {
+    do {
+      return try Optimizer.run(ruleset, passes: passes, context: context)
+    } catch let e as PassCheckFailure {
+      FileHandle.standardError.write(Data("fwc: \(e); nothing written\n".utf8))
+      throw ExitCode(1)
     }
   }
 
