@@ -174,7 +174,8 @@ public enum IPFEmitter {
     return cleaned.first?.isNumber == true && !cleaned.allSatisfy(\.isNumber) ? "t" + cleaned : cleaned
   }
 
-  static func cidrs(_ t: AddressTerm) -> [String] {
+  /// An address term as CIDR blocks, as ipf writes them.
+  public static func cidrs(_ t: AddressTerm) -> [String] {
     switch t {
     case .network(let n): return [n.description + (n.prefix == n.family.bitCount ? "/\(n.prefix)" : "")]
     case .range(let a, let b): return IPNetwork.covering(from: a, to: b).map { "\($0.address)/\($0.prefix)" }
@@ -217,7 +218,7 @@ public enum IPFEmitter {
   }
 
   /// A filter rule as ipf rules: one per direction, protocol, address, port and ICMP type.
-  static func filterRules(
+  public static func filterRules(
     _ r: Rule, pool: (String) -> String, anonymous: ([AddressTerm]) -> String
   ) -> [String] {
     let m = r.match

@@ -162,6 +162,10 @@ public enum IPFLowering {
       switch f.returnKind {
       case .none: action = .block(.drop)
       case .rst: action = .block(.returnRST)
+      // ipf answers a bare return-icmp with "network unreachable" (code 0).
+      case .icmp(let code) where (0...255).contains(code ?? 0):
+        let c = UInt8(code ?? 0)
+        action = .block(f.family == .inet6 ? .icmp6Unreachable(code: c) : .icmpUnreachable(code: c, mtu: nil))
       case .icmp, .icmpAsDest: action = .block(.returnICMP)
       }
     case .skip(let n): action = .skip(to: n)
@@ -184,10 +188,22 @@ public enum IPFLowering {
     if f.keepFrags { features.append("keep frags") }
     if f.pps != 0 { features.append("pps") }
     if f.logTag != nil || f.natTag != nil { features.append("set-tag") }
+    // Details the IR does not carry: named, so that no pass or translation takes two rules
+    // that differ in them for one.
+    if f.logBody || f.logFirst || f.logOrBlock || f.logLevel != nil { features.append("log options") }
+    switch f.returnKind {
+    case .icmp(let code?) where !(0...255).contains(code): features.append("return-icmp code")
+    case .icmpAsDest: features.append("return-icmp-as-dest")
+    default: break
+    }
+    if f.stateStrict || f.stateLoose || f.stateNewISN || f.stateNoICMPErr || f.stateSync || f.age != (0, 0) {
+      features.append("state options")
+    }
     var rule = Rule(
       phase: .filter, match: m, action: action, quick: f.quick, state: f.keepState ? .keep : .none, log: f.log,
       features: features, origin: [f.origin])
     rule.head = f.head
+    rule.comment = f.comment
     if f.stateLimit != 0 || f.maxNodes != 0 || f.maxPerSource != 0 {
       rule.stateLimits = StateLimits(
         states: f.stateLimit == 0 ? nil : f.stateLimit, sources: f.maxNodes == 0 ? nil : f.maxNodes,

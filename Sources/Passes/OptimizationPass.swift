@@ -57,12 +57,26 @@ public struct PassContext {
   public var tableThreshold = 6
   /// The packets of a capture (`--profile`): rules are ordered by how many of them they decide.
   public var packets: [Packet]?
+  /// Whether a written line may be deleted, rewritten or moved: false for lines of files the
+  /// output does not hold (a pf `include`). Nil: every line may.
+  public var editable: ((SourceLocation) -> Bool)?
+  /// Whether only blank and comment lines stand between two written lines in the text, so
+  /// that moving one past the other crosses nothing (a macro definition). Nil: always.
+  public var adjacentInText: ((WrittenLine.Key, WrittenLine.Key) -> Bool)?
   /// In debug builds, `Optimizer.run` proves each pass's result equivalent to its input with
   /// this (packet sets, as `fwc diff` compares); the command sets it.
   public var selfCheck: ((_ before: Ruleset, _ after: Ruleset) throws -> Bool)?
 
   public init(host: HostContext) {
     self.host = host
+  }
+}
+
+extension PassContext {
+  /// Whether the line at `location` may be changed.
+  func mayEdit(_ location: SourceLocation?) -> Bool {
+    guard let location else { return false }
+    return editable?(location) ?? true
   }
 }
 

@@ -19,7 +19,7 @@ public struct RemoveDeadRules: OptimizationPass {
     var doomed: Set<Int> = []
     var changes: [PassChange] = []
     for (i, u) in analysis.units.enumerated() {
-      guard let position = u.position, Reachability.removable(u, in: ruleset) else { continue }
+      guard let position = u.position, Reachability.removable(u, in: ruleset, context: context) else { continue }
       let f = analysis.findings[i]
       guard f.dead || f.neverMatches else { continue }
       doomed.insert(position)
@@ -68,9 +68,11 @@ enum Reachability {
   }
 
   /// A rule the passes may delete: one that decides, read exactly, not a group's head, not
-  /// ipfw's default rule.
-  static func removable(_ u: RuleReachability.Unit, in ruleset: Ruleset) -> Bool {
-    guard u.effect != nil, u.packets != nil, u.rule.head == nil, !u.rule.origin.isEmpty else { return false }
+  /// ipfw's default rule, on a line the output holds.
+  static func removable(_ u: RuleReachability.Unit, in ruleset: Ruleset, context: PassContext) -> Bool {
+    guard u.effect != nil, u.packets != nil, u.rule.head == nil, context.mayEdit(u.rule.origin.first) else {
+      return false
+    }
     if ruleset.evaluation == .firstMatch && u.rule.number == 65535 { return false }
     return true
   }

@@ -16,7 +16,7 @@ public struct RemoveRedundantRules: OptimizationPass {
     var chosen: Set<Int> = []
     var unitOf: [Int: Int] = [:]
     for (i, u) in analysis.units.enumerated() {
-      guard let position = u.position, Reachability.removable(u, in: ruleset) else { continue }
+      guard let position = u.position, Reachability.removable(u, in: ruleset, context: context) else { continue }
       unitOf[position] = i
       let f = analysis.findings[i]
       if f.redundant && !f.dead { chosen.insert(position) }

@@ -9,7 +9,8 @@ import Semantics
 /// the new order decides every packet as the old one did.
 ///
 /// ipfw's first `keep-state`, `limit` or `check-state` rule stays in place: that is where ipfw
-/// looks up its dynamic rules.
+/// looks up its dynamic rules. Rules with features whose values the IR does not hold (route-to
+/// targets, labels) pass others only when no packet matches both.
 public struct ReorderByProfile: OptimizationPass {
   public static let name = "profile-order"
   public static var fields: [RuleField: FieldUse] {
@@ -61,7 +62,12 @@ public struct ReorderByProfile: OptimizationPass {
     }
     let templates = lines.indices.map { Reordering.template(lines[$0], in: ruleset) }
     func canSwap(_ a: Int, _ b: Int) -> Bool {
-      if let t = templates[a], t == templates[b] { return true }
+      if let t = templates[a], t == templates[b],
+        ruleset.rules[lines[a].rules].allSatisfy(\.features.isEmpty),
+        ruleset.rules[lines[b].rules].allSatisfy(\.features.isEmpty)
+      {
+        return true
+      }
       guard let x = packets(a), let y = packets(b) else { return false }
       return m.and(x, y) == .empty
     }
@@ -70,12 +76,14 @@ public struct ReorderByProfile: OptimizationPass {
       ruleset.language == .ipfw
       ? ruleset.rules.firstIndex {
         if case .checkState = $0.action { return true }
-        return $0.state != .none
+        return $0.state == .keep || $0.state == .limit
       } : nil
     let barrier: (WrittenLine) -> Bool = { line in stateLookup.map { line.rules.contains($0) } ?? false }
     var order = Array(lines.indices)
     var changes: [PassChange] = []
-    for run in Reordering.runs(lines, in: ruleset, split: split, sameTemplate: false, barrier: barrier) {
+    for run in Reordering.runs(
+      lines, in: ruleset, split: split, context: context, sameTemplate: false, barrier: barrier)
+    {
       var placed: [Int] = []
       for k in run {
         placed.append(k)

@@ -27,7 +27,7 @@ public struct ReorderForSkipSteps: OptimizationPass {
     let (lines, split) = WrittenLine.lines(of: ruleset)
     var order = Array(lines.indices)
     var changes: [PassChange] = []
-    for run in Reordering.runs(lines, in: ruleset, split: split, sameTemplate: true) {
+    for run in Reordering.runs(lines, in: ruleset, split: split, context: context, sameTemplate: true) {
       // Each field's values numbered in order of first appearance: sorting by the numbers
       // puts equal values together and keeps the first-written value first.
       var ids = [[Match?: Int]](repeating: [:], count: EvaluationCost.skipFieldCount)

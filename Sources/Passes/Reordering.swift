@@ -20,10 +20,19 @@ enum Reordering {
     return t
   }
 
+  /// Whether two rules decide every packet they both match alike: one template, and no
+  /// feature whose value the IR does not hold (two `route-to` rules may route differently).
+  static func decideAlike(_ a: Rule, _ b: Rule) -> Bool {
+    a.features.isEmpty && b.features.isEmpty && template(a) == template(b)
+  }
+
   /// A line that may move at all: pass or block filter rules of the main list, with no tags
-  /// (a later `tagged` rule may read them), not a group's head, not ipfw's default rule.
-  static func movable(_ line: WrittenLine, in ruleset: Ruleset, split: Set<WrittenLine.Key>) -> Bool {
-    guard !split.contains(line.key) else { return false }
+  /// (a later `tagged` rule may read them), not a group's head, not ipfw's default rule, on a
+  /// line the output holds.
+  static func movable(_ line: WrittenLine, in ruleset: Ruleset, split: Set<WrittenLine.Key>, context: PassContext)
+    -> Bool
+  {
+    guard !split.contains(line.key), context.mayEdit(line.location) else { return false }
     for i in line.rules {
       let r = ruleset.rules[i]
       switch r.action {
@@ -38,32 +47,33 @@ enum Reordering {
     return true
   }
 
-  /// The runs of lines that may trade places: next to each other, movable, in one file (and,
-  /// with `sameTemplate`, with one template).
+  /// The runs of lines that may trade places: next to each other with only comments between
+  /// in the text, movable, in one file (and, with `sameTemplate`, deciding alike).
   static func runs(
-    _ lines: [WrittenLine], in ruleset: Ruleset, split: Set<WrittenLine.Key>, sameTemplate: Bool,
-    barrier: (WrittenLine) -> Bool = { _ in false }
+    _ lines: [WrittenLine], in ruleset: Ruleset, split: Set<WrittenLine.Key>, context: PassContext,
+    sameTemplate: Bool, barrier: (WrittenLine) -> Bool = { _ in false }
   ) -> [Range<Int>] {
     var out: [Range<Int>] = []
     var start: Int? = nil
-    var startTemplate: Rule? = nil
     func close(_ end: Int) {
       if let s = start, end - s > 1 { out.append(s..<end) }
       start = nil
     }
     for (k, line) in lines.enumerated() {
-      guard movable(line, in: ruleset, split: split), !barrier(line), let t = template(line, in: ruleset) else {
+      guard movable(line, in: ruleset, split: split, context: context), !barrier(line),
+        let t = template(line, in: ruleset), !sameTemplate || ruleset.rules[line.rules].allSatisfy(\.features.isEmpty)
+      else {
         close(k)
         continue
       }
-      if let s = start,
-        lines[s].location.fileID == line.location.fileID, !sameTemplate || startTemplate == t
+      if let s = start, lines[s].location.fileID == line.location.fileID,
+        context.adjacentInText?(lines[k - 1].key, line.key) ?? true,
+        !sameTemplate || template(lines[s], in: ruleset) == t
       {
         continue
       }
       close(k)
       start = k
-      startTemplate = t
     }
     close(lines.count)
     return out

@@ -7,7 +7,7 @@ import FirewallIR
 /// of the main list: pf with its skip steps (a rule that fails on the interface, direction,
 /// family, protocol, an address or a port jumps to the next rule that differs there), ipfilter
 /// rule by rule until a `quick` match, ipfw until the first deciding match. An anchor or call
-/// counts as one rule. Rulesets with ipfw `skipto` or `call` are not measured.
+/// counts as one rule. Rulesets with ipfw `skipto` or `call`, or ipf `skip`, are not measured.
 public final class EvaluationCost {
   public let ruleset: Ruleset
   let reader: MatchReader
@@ -19,7 +19,7 @@ public final class EvaluationCost {
   let skips: [[Int32]]
   let firstMatch: Bool
 
-  /// False for rulesets the walk cannot measure (ipfw `skipto`/`call`).
+  /// False for rulesets the walk cannot measure (ipfw `skipto`/`call`, ipf `skip`).
   public let supported: Bool
 
   /// The number of skip-step fields pf keeps: interface, direction, family, protocol, source
@@ -32,14 +32,14 @@ public final class EvaluationCost {
     let firstMatch = ruleset.evaluation == .firstMatch
     self.firstMatch = firstMatch
     walked = ruleset.rules.indices.filter { firstMatch || ruleset.rules[$0].phase == .filter }
-    supported =
-      !firstMatch
-      || !ruleset.rules.contains {
-        switch $0.action {
-        case .skip, .call: return true
-        default: return false
-        }
+    // Jumps by number (ipfw) or by count (ipf `skip`) are not walked.
+    supported = !ruleset.rules.contains {
+      switch $0.action {
+      case .skip, .external("skipto", _, _), .external("call", _, _): return true
+      case .call: return ruleset.language != .pf
+      default: return false
       }
+    }
     let skipSteps = ruleset.language == .pf
     let fields = walked.map { Self.skipFields(ruleset.rules[$0].match) }
     self.fields = fields

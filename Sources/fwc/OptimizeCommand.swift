@@ -19,7 +19,8 @@ struct OptimizeCommand: ParsableCommand {
                           one line at a time, each judged against the rules still there;
         merge-lists       joins runs of lines that differ in one list (ports, ICMP types,
                           addresses) into one rule, addresses aggregated into CIDR blocks
-                          and put in a table from --table-threshold entries (pf, ipfw);
+                          and put in a table (ipf: an anonymous pool) from
+                          --table-threshold entries;
         skip-steps        orders runs of pf rules that decide alike so that pf's skip
                           steps jump over more rules;
         profile-order     with --profile, moves the rules that decide the most packets of
@@ -94,6 +95,15 @@ struct OptimizeCommand: ParsableCommand {
     if let profile { context.packets = try Self.packets(profile, on: profileOn, out: profileOut) }
     let renderer = RuleRenderer(language: language, host: host, files: inputs)
     context.render = { renderer.render($0, tables: $1, at: $2) }
+    // Only the files given are written: lines of included files stay as they are.
+    let given = Set(inputs.map { FileNames.id(for: $0.source.name) })
+    context.editable = { given.contains($0.fileID) }
+    var texts: [Int32: [Substring]] = [:]
+    for f in inputs { texts[FileNames.id(for: f.source.name)] = OptimizedText.lines(of: f).0 }
+    context.adjacentInText = { a, b in
+      guard a.fileID == b.fileID, let lines = texts[a.fileID] else { return false }
+      return OptimizedText.onlyCommentsBetween(lines, a.line, b.line)
+    }
     let passes = Optimizer.pipeline(Optimizer.Level(rawValue: level)!)
     #if DEBUG
       context.selfCheck = { before, after in
@@ -104,16 +114,16 @@ struct OptimizeCommand: ParsableCommand {
 
     var (optimized, changes) = try Self.optimize(source.ruleset, passes: passes, context: context)
     var edited = Self.edited(inputs, source.ruleset, optimized, changes)
-    var back = try? loadQuietly(edited, host: host)
+    var back = try edited.flatMap { try? loadQuietly($0, host: host) }
     if back == nil {
-      // Moving a line above a macro it uses can break the text: then keep the order.
+      // A moved ipfw rule whose number is not where fwc looks for it: keep the order.
       (optimized, changes) = try Self.optimize(
         source.ruleset, passes: passes.filter { !($0 is ReorderForSkipSteps || $0 is ReorderByProfile) },
         context: context)
       edited = Self.edited(inputs, source.ruleset, optimized, changes)
-      back = try? loadQuietly(edited, host: host)
+      back = try edited.flatMap { try? loadQuietly($0, host: host) }
     }
-    guard let back else {
+    guard let back, let edited else {
       FileHandle.standardError.write(Data("fwc: the optimized ruleset does not read back; nothing written\n".utf8))
       throw ExitCode(1)
     }
@@ -164,7 +174,7 @@ struct OptimizeCommand: ParsableCommand {
 
   /// The input files edited to read as `optimized`.
   static func edited(_ inputs: [InputFile], _ original: Ruleset, _ optimized: Ruleset, _ changes: [PassChange])
-    -> [InputFile]
+    -> [InputFile]?
   {
     var rewrites: [WrittenLine.Key: String] = [:]
     for c in changes { if let t = c.text, let o = c.origin.first { rewrites[WrittenLine.Key(o)] = t } }

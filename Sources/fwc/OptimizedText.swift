@@ -7,9 +7,10 @@ import Passes
 enum OptimizedText {
   /// `files` edited so that they read as `optimized`, which `original` became through whole
   /// written lines: a line of `optimized` is a line of `original`, or the one `rewrites` gives.
+  /// Nil when a moved ipfw rule's number cannot be found in its text.
   static func edit(
     _ files: [InputFile], original: Ruleset, optimized: Ruleset, rewrites: [WrittenLine.Key: String]
-  ) -> [InputFile] {
+  ) -> [InputFile]? {
     func lines(_ rs: Ruleset) -> [WrittenLine] {
       var seen: Set<WrittenLine.Key> = []
       return WrittenLine.lines(of: rs).lines.filter { $0.location.fileID >= 0 && seen.insert($0.key).inserted }
@@ -34,9 +35,10 @@ enum OptimizedText {
     }
 
     var text: [Int32: [Substring]] = [:]
+    var terminator: [Int32: String] = [:]
     for f in files {
-      text[FileNames.id(for: f.source.name)] = String(decoding: f.source.bytes, as: UTF8.self).split(
-        separator: "\n", omittingEmptySubsequences: false)
+      let id = FileNames.id(for: f.source.name)
+      (text[id], terminator[id]) = Self.lines(of: f)
     }
     /// A written line with its continuation lines.
     func span(_ key: WrittenLine.Key) -> ArraySlice<Substring> {
@@ -57,18 +59,20 @@ enum OptimizedText {
     for (slot, c) in content where slot != c.key {
       carried[c.key.fileID, default: []].formUnion(leading(c.key))
     }
+    var renumberingFailed = false
     func written(_ key: WrittenLine.Key, number: Int?) -> [Substring] {
       var out = rewrites[key].map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? Array(span(key))
-      if original.language == .ipfw, let n = number, n != numberBefore[key],
-        let i = out.firstIndex(where: {
-          $0.split(separator: " ").contains("add")
-        })
-      {
-        out[i] = renumbered(out[i], to: n)
+      if original.language == .ipfw, let n = number, n != numberBefore[key] {
+        // The rule's own line: the first whose command is `add` (not `table … add`).
+        if let i = out.firstIndex(where: { ruleNumberWord($0) != nil }), let r = ruleNumberWord(out[i]) {
+          out[i].replaceSubrange(r, with: String(n))
+        } else {
+          renumberingFailed = true
+        }
       }
       return out
     }
-    return files.map { f in
+    let edited = files.map { f in
       let id = FileNames.id(for: f.source.name)
       guard let all = text[id] else { return f }
       var out: [Substring] = []
@@ -86,15 +90,55 @@ enum OptimizedText {
         }
         i += max(own, 1)
       }
-      return InputFile(kind: f.kind, source: SourceFile(name: f.source.name, text: out.joined(separator: "\n")))
+      return InputFile(
+        kind: f.kind, source: SourceFile(name: f.source.name, text: out.joined(separator: terminator[id] ?? "\n")))
     }
+    return renumberingFailed ? nil : edited
   }
 
-  /// An ipfw line with the number after `add` replaced.
-  static func renumbered(_ line: Substring, to n: Int) -> Substring {
-    var words = line.split(separator: " ", omittingEmptySubsequences: false)
-    guard let add = words.firstIndex(of: "add"), add + 1 < words.count, Int(words[add + 1]) != nil else { return line }
-    words[add + 1] = Substring(String(n))
-    return Substring(words.joined(separator: " "))
+  /// A file's lines, split at LF or CRLF, and the terminator to join them with.
+  static func lines(of file: InputFile) -> ([Substring], String) {
+    let text = String(decoding: file.source.bytes, as: UTF8.self)
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    return (lines, text.contains("\r\n") ? "\r\n" : "\n")
+  }
+
+  /// The words of a line (split at spaces and tabs), as ranges.
+  static func words(_ line: Substring) -> [Range<Substring.Index>] {
+    var out: [Range<Substring.Index>] = []
+    var i = line.startIndex
+    while i < line.endIndex {
+      while i < line.endIndex && (line[i] == " " || line[i] == "\t") { i = line.index(after: i) }
+      guard i < line.endIndex else { break }
+      let start = i
+      while i < line.endIndex && line[i] != " " && line[i] != "\t" { i = line.index(after: i) }
+      out.append(start..<i)
+    }
+    return out
+  }
+
+  /// Where the rule number is in an ipfw `add NUMBER …` line; nil for other lines (`table … add`)
+  /// and rules written without a number.
+  static func ruleNumberWord(_ line: Substring) -> Range<Substring.Index>? {
+    let w = words(line)
+    guard let add = w.firstIndex(where: { line[$0] == "add" }), !w[..<add].contains(where: { line[$0] == "table" }),
+      add + 1 < w.count, Int(line[w[add + 1]]) != nil
+    else { return nil }
+    return w[add + 1]
+  }
+
+  /// Whether only blank and comment lines stand between the written lines `a` and `b` (1-based,
+  /// `a` before `b`; `a` with its continuation lines) of one file's `lines`.
+  static func onlyCommentsBetween(_ lines: [Substring], _ a: Int, _ b: Int) -> Bool {
+    guard a >= 1, b <= lines.count, a < b else { return false }
+    var i = a - 1
+    while i < lines.count - 1 && lines[i].hasSuffix("\\") { i += 1 }
+    var k = i + 1
+    while k < b - 1 {
+      let t = lines[k].drop { $0 == " " || $0 == "\t" }
+      if !t.isEmpty && !t.hasPrefix("#") { return false }
+      k += 1
+    }
+    return true
   }
 }

@@ -168,13 +168,39 @@ final class OptimizeCLITests: XCTestCase {
       r.out,
       """
       add 100 check-state
-      table fwc_auto_1 create type addr
+      table fwc_auto_1 create type addr missing
+      table fwc_auto_1 flush
       table fwc_auto_1 add 10.0.0.1
       table fwc_auto_1 add 10.0.0.2/31
       table fwc_auto_1 add 10.0.0.4
       table fwc_auto_1 add 10.0.0.6
       add 200 allow tcp from any to table(fwc_auto_1) 22 setup keep-state :default
       add 800 allow udp from any to 10.0.1.1 53,123
+
+      """)
+  }
+
+  /// ipfilter: lists as `{ a, b }` and `port = { … }`, tables as anonymous pools in the rule.
+  func testIPFMergesIntoListsAndPools() throws {
+    var text = "block in all\n"
+    text += "pass in quick on em0 proto tcp from any to 10.0.0.5 port = 80 keep state\n"
+    text += "pass in quick on em0 proto tcp from any to 10.0.0.5 port = 443 keep state\n"
+    for host in stride(from: 1, through: 11, by: 2) {
+      text += "pass in quick on em0 proto tcp from 192.0.2.\(host) to 10.0.0.9 port = 22\n"
+    }
+    text += "pass in quick on em0 proto udp from any to 10.0.1.1 port = 53\n"
+    text += "pass in quick on em0 proto udp from any to 10.0.1.2 port = 53\n"
+    let rules = try makeTempFile(text, name: "ipf.conf")
+    let r = try runFwc(["optimize", "--from", "ipf", rules.path])
+    XCTAssertEqual(r.code, 0, r.err)
+    XCTAssertEqual(
+      r.out,
+      """
+      block in all
+      pass in quick on em0 family inet proto tcp from any to 10.0.0.5/32 port = { 80, 443 } keep state
+      pass in quick on em0 family inet proto tcp from pool=(192.0.2.1/32, 192.0.2.3/32, 192.0.2.5/32, 192.0.2.7/32, \
+      192.0.2.9/32, 192.0.2.11/32) to 10.0.0.9/32 port = 22
+      pass in quick on em0 family inet proto udp from any to { 10.0.1.1/32, 10.0.1.2/32 } port = 53
 
       """)
   }
@@ -256,5 +282,62 @@ final class OptimizeCLITests: XCTestCase {
     let numbers = cost.split(separator: " ").compactMap { Double($0) }
     XCTAssertGreaterThan(numbers[0], 2 * numbers[1], String(cost))
     XCTAssertTrue(r.out.hasPrefix("block all\npass in on em0 proto tcp to 10.0.0.1 port 1000\n"), r.out)
+  }
+
+  /// What the passes must leave alone: rules whose route-to targets the IR does not hold,
+  /// moves across a macro definition, lines of an included file, ipf rulesets with `skip`;
+  /// ipfw numbers after a tab and CRLF line ends survive a merge.
+  func testLeavesAloneWhatItCannotProve() throws {
+    // route-to lines decide alike only in the IR (it keeps the keyword, not the target).
+    let routed = """
+      block all
+      pass out on em0 route-to (em1 192.0.2.1) inet proto tcp from 10.0.0.0/8 to any port 80
+      pass out on em0 route-to (em2 198.51.100.1) proto tcp to any port 443
+      pass out on em0 route-to (em3 203.0.113.1) inet proto tcp from 10.1.2.0/24 to any
+
+      """
+    let r1 = try runFwc(["optimize", "--report", try makeTempFile(routed, name: "pf.conf").path])
+    XCTAssertEqual(r1.code, 0, r1.err)
+    XCTAssertEqual(r1.out, routed)
+    // A macro redefined between two lines: the lines do not trade places across it.
+    let macros = """
+      block all
+      ext = "em1"
+      pass in on em0 proto tcp to 10.0.0.2 port 22
+      pass in on $ext proto udp to 10.0.0.1 port 53
+      ext = "em2"
+      pass in on em0 proto tcp to 10.0.0.3 port 25
+
+      """
+    let r2 = try runFwc(["optimize", try makeTempFile(macros, name: "pf.conf").path])
+    XCTAssertEqual(r2.code, 0, r2.err)
+    XCTAssertEqual(r2.out, macros)
+    // An included file is not written: its lines are neither merged nor deleted.
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwc-inc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try "pass in proto tcp to 10.0.0.5 port 80\n".write(
+      to: dir.appendingPathComponent("web.conf"), atomically: true, encoding: .utf8)
+    let main = "block all\ninclude \"\(dir.path)/web.conf\"\npass in proto tcp to 10.0.0.5 port 443\n"
+    let r3 = try runFwc(["optimize", try makeTempFile(main, name: "pf.conf").path])
+    XCTAssertEqual(r3.code, 0, r3.err)
+    XCTAssertEqual(r3.out, main)
+    // ipf `skip 1` counts rules: no merge, no move.
+    let skip = """
+      block in all
+      skip 1 in from 10.0.0.0/8 to any
+      pass in quick proto tcp from any to any port = 22
+      pass in quick proto tcp from any to any port = 80
+
+      """
+    let r4 = try runFwc(["optimize", "--from", "ipf", try makeTempFile(skip, name: "ipf.conf").path])
+    XCTAssertEqual(r4.code, 0, r4.err)
+    XCTAssertEqual(r4.out, skip)
+    // A tab after the rule number, and CRLF line ends.
+    let tabbed =
+      "add 1000 deny tcp from 192.0.2.0/24 to any 25\r\nadd 100\tallow tcp from any to any 80\r\n"
+      + "add 200\tallow tcp from any to any 443\r\n"
+    let r5 = try runFwc(["optimize", "--from", "ipfw", try makeTempFile(tabbed, name: "ipfw.rules").path])
+    XCTAssertEqual(r5.code, 0, r5.err)
+    XCTAssertEqual(r5.out, "add 100 allow tcp from any to any 80,443\r\n")
   }
 }

@@ -3,6 +3,9 @@ import FirewallIR
 /// Lowers a parsed pf.conf into the IR: pf's evaluation model (last match wins unless `quick`,
 /// translation before filtering, anchors evaluated in place), with every rule's origin.
 public enum PFLowering {
+  /// `return-icmp`'s codes when none are given: port unreachable (ICMP 3/3, ICMPv6 1/4).
+  static let defaultReturnICMP: UInt16 = 3 << 8 | 3
+  static let defaultReturnICMP6: UInt16 = 1 << 8 | 4
   public static func lower(_ config: PFConfig) -> Ruleset {
     var rs = Ruleset(language: .pf, evaluation: .lastMatchUnlessQuick)
     for name in config.tableOrder {
@@ -152,6 +155,16 @@ public enum PFLowering {
     if r.dnpipe != 0 { features.append(r.dnIsPipe ? "dnpipe" : "dnqueue") }
     if r.allowOpts { features.append("allow-opts") }
     if r.natPass { features.append("pass (on translation rule)") }
+    // Details the IR does not carry: named, so that no pass or translation takes two rules
+    // that differ in them for one.
+    if r.logAll || r.logMatches || r.logUser || r.logIf != 0 { features.append("log options") }
+    if r.ridentifier != 0 { features.append("ridentifier") }
+    switch r.blockPolicy {
+    case .returnRST(let ttl) where ttl != 0: features.append("return-rst ttl")
+    case .returnICMP(let v4, let v6) where v4 != Self.defaultReturnICMP || v6 != Self.defaultReturnICMP6:
+      features.append("return-icmp code")
+    default: break
+    }
     if r.noDF || r.randomID || r.minTTL != 0 || r.maxMSS != 0 || r.setTOS != nil || r.reassembleTCP {
       features.append("scrub options")
     }
