@@ -124,17 +124,28 @@ public struct MergeIntoLists: OptimizationPass {
     /// Whether `r` may move up past every rule of `line`: plain pass or block rules (no state
     /// lookup, no rewriting, so the packets `r` meets stay the same) that decide as `r` does or
     /// share no packet with it.
-    func canHop(_ r: Rule, over line: WrittenLine) -> Bool {
+    func canHop(_ r: Rule, template t: Rule, over line: WrittenLine) -> Bool {
       guard !split.contains(line.key) else { return false }
-      return ruleset.rules[line.rules].allSatisfy { s in
+      for i in line.rules {
+        let s = ruleset.rules[i]
         switch s.action {
         case .pass, .block: break
         default: return false
         }
         guard s.phase == .filter, s.head == nil, !s.origin.isEmpty else { return false }
         if ruleset.language == .ipfw && s.state != .none { return false }
-        return Reordering.decideAlike(s, r) || s.match.isDisjoint(from: r.match)
+        if r.features.isEmpty && s.features.isEmpty && template(at: i) == t { continue }
+        if !s.match.isDisjoint(from: r.match) { return false }
       }
+      return true
+    }
+    /// Rule templates by position, made once.
+    var templates: [Int: Rule] = [:]
+    func template(at i: Int) -> Rule {
+      if let t = templates[i] { return t }
+      let t = Reordering.template(ruleset.rules[i])
+      templates[i] = t
+      return t
     }
     /// Joins `r` to the run, if it joins and stays within the port limits.
     func joining(_ r: Rule) -> Rule? {
@@ -144,38 +155,46 @@ public struct MergeIntoLists: OptimizationPass {
       return next
     }
 
-    var k = 0
-    while k < lines.count {
-      guard let r = candidate(lines[k]) else {
+    // Lines joined into an earlier run are gone from their places; the lines a run passed
+    // over stay where they were and start runs of their own.
+    var consumed = [Bool](repeating: false, count: lines.count)
+    let candidates = lines.map(candidate)
+    // Lines join only when all but one list is equal: their templates first of all (compared
+    // by hash before anything is copied).
+    let candidateTemplates = candidates.map { $0.map(Reordering.template) }
+    let templateHashes = candidateTemplates.map { $0?.hashValue ?? 0 }
+    for k in lines.indices where !consumed[k] {
+      guard let r = candidates[k] else {
         out.rules += ruleset.rules[lines[k].rules]
-        k += 1
         continue
       }
       run = [lines[k]]
       joined = r
       // Later lines join the run when they may move up past the lines between (which stay
-      // after the joined rule); the look-ahead stops at the first line they could not pass.
+      // after the joined rule); the look-ahead ends 16 lines after the last line joined.
       var between: [Int] = []
+      var members: [Int] = []
       var next = k + 1
       var last = k
       while next < lines.count && next - last <= Self.lookAhead {
-        if let c = candidate(lines[next]), let j = joining(c),
-          between.allSatisfy({ canHop(c, over: lines[$0]) })
+        defer { next += 1 }
+        guard !consumed[next] else { continue }
+        if let c = candidates[next], let t = candidateTemplates[next], templateHashes[next] == templateHashes[k],
+          let j = joining(c), between.allSatisfy({ canHop(c, template: t, over: lines[$0]) })
         {
           joined = j
           run.append(lines[next])
+          members.append(next)
           last = next
         } else {
           between.append(next)
         }
-        next += 1
       }
       if merge() {
-        for b in between where b < last { out.rules += ruleset.rules[lines[b].rules] }
+        for m in members { consumed[m] = true }
       } else {
-        for i in k...last { out.rules += ruleset.rules[lines[i].rules] }
+        out.rules += ruleset.rules[lines[k].rules]
       }
-      k = last + 1
     }
     return (out, changes)
   }
