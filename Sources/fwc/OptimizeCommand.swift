@@ -13,18 +13,17 @@ struct OptimizeCommand: ParsableCommand {
     abstract: "Remove, merge and reorder rules, proving the result equivalent.",
     discussion: """
       The passes run as a pipeline, each exact under the language's evaluation order:
-        remove-dead       deletes the rules no packet is decided by (shadowed rules,
-                          duplicates, rules matching nothing);
-        remove-redundant  deletes the rules whose packets the rest decide the same way,
-                          one line at a time, each judged against the rules still there;
-        merge-lists       joins runs of lines that differ in one list (ports, ICMP types,
-                          addresses) into one rule, addresses aggregated into CIDR blocks
-                          and put in a table (ipf: an anonymous pool) from
-                          --table-threshold entries;
-        skip-steps        orders runs of pf rules that decide alike so that pf's skip
-                          steps jump over more rules;
-        profile-order     with --profile, moves the rules that decide the most packets of
-                          the capture to the front where no packet can tell (ipfw, ipf).
+      - remove-dead deletes the rules no packet is decided by (shadowed rules, duplicates, \
+      rules matching nothing).
+      - remove-redundant deletes the rules whose packets the rest decide the same way, one \
+      line at a time, each judged against the rules still there.
+      - merge-lists joins runs of lines that differ in one list (ports, ICMP types, \
+      addresses) into one rule, addresses aggregated into CIDR blocks and put in a table \
+      (ipf: an anonymous pool) from --table-threshold entries.
+      - skip-steps orders runs of pf rules that decide alike so that pf's skip steps jump \
+      over more rules.
+      - profile-order, with --profile, moves the rules that decide the most packets of the \
+      capture to the front where no packet can tell (ipfw, ipf).
       --level basic runs remove-dead only; full (the default) runs them all.
 
       The output is the input with lines deleted, rewritten or moved, everything else as \
