@@ -55,6 +55,7 @@ enum Reordering {
   ) -> [Range<Int>] {
     var out: [Range<Int>] = []
     var start: Int? = nil
+    var startTemplate: Rule? = nil
     func close(_ end: Int) {
       if let s = start, end - s > 1 { out.append(s..<end) }
       start = nil
@@ -68,12 +69,13 @@ enum Reordering {
       }
       if let s = start, lines[s].location.fileID == line.location.fileID,
         context.adjacentInText?(lines[k - 1].key, line.key) ?? true,
-        !sameTemplate || template(lines[s], in: ruleset) == t
+        !sameTemplate || startTemplate == t
       {
         continue
       }
       close(k)
       start = k
+      startTemplate = t
     }
     close(lines.count)
     return out

@@ -105,22 +105,24 @@ struct OptimizeCommand: ParsableCommand {
     }
     let passes = Optimizer.pipeline(Optimizer.Level(rawValue: level)!)
     #if DEBUG
-      context.selfCheck = { before, after in
-        let (diff, _, _, _) = try compare(before, after, host: host)
-        return diff.isEquivalent && diff.stateRegions.isEmpty
-      }
+      context.selfCheck = { try Self.provedEquivalent($0, $1, host: host) }
     #endif
 
     var (optimized, changes) = try Self.optimize(source.ruleset, passes: passes, context: context)
+    let readBack = { (files: [InputFile]?) in
+      files.flatMap {
+        try? loadRuleset(inputs: $0, host: host, defines: input.defines, name: "optimized ruleset", quiet: true)
+      }
+    }
     var edited = Self.edited(inputs, source.ruleset, optimized, changes)
-    var back = try edited.flatMap { try? loadQuietly($0, host: host) }
+    var back = readBack(edited)
     if back == nil {
       // A moved ipfw rule whose number is not where fwc looks for it: keep the order.
       (optimized, changes) = try Self.optimize(
         source.ruleset, passes: passes.filter { !($0 is ReorderForSkipSteps || $0 is ReorderByProfile) },
         context: context)
       edited = Self.edited(inputs, source.ruleset, optimized, changes)
-      back = try edited.flatMap { try? loadQuietly($0, host: host) }
+      back = readBack(edited)
     }
     guard let back, let edited else {
       FileHandle.standardError.write(Data("fwc: the optimized ruleset does not read back; nothing written\n".utf8))
@@ -134,8 +136,7 @@ struct OptimizeCommand: ParsableCommand {
     #endif
     var equivalent = true
     if proved {
-      let (diff, _, _, _) = try compare(source.ruleset, back.ruleset, host: host)
-      equivalent = diff.isEquivalent && diff.stateRegions.isEmpty
+      equivalent = try Self.provedEquivalent(source.ruleset, back.ruleset, host: host)
     }
     if report || !equivalent {
       FileHandle.standardError.write(Data(reportText(source, back, changes, context: context).utf8))
@@ -180,15 +181,10 @@ struct OptimizeCommand: ParsableCommand {
     return OptimizedText.edit(inputs, original: original, optimized: optimized, rewrites: rewrites)
   }
 
-  /// Reads the edited files back, printing nothing.
-  func loadQuietly(_ files: [InputFile], host: HostContext) throws -> LoadedRuleset {
-    var parsed: [ParsedInput] = []
-    for f in files {
-      let p = try parseInput(f, host: host, defines: input.defines)
-      if p.hasErrors { throw ExitCode(1) }
-      parsed.append(p)
-    }
-    return try lowerParsed(parsed, name: "optimized ruleset")
+  /// Whether packet sets show the two rulesets deciding and translating every packet alike.
+  static func provedEquivalent(_ a: Ruleset, _ b: Ruleset, host: HostContext) throws -> Bool {
+    let (diff, _, _, _) = try compare(a, b, host: host)
+    return diff.isEquivalent && diff.stateRegions.isEmpty
   }
 
   /// The `--report` text: every change, the rule counts, and the evaluation cost on the profile.

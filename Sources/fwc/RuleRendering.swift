@@ -75,11 +75,15 @@ struct RuleRenderer {
     let mark = "\u{1}"
     var probe = rule
     let list: String
+    /// The probe's one line with the stand-in pool `mark` replaced by `text`.
+    func written(_ probe: Rule, pool: @escaping (String) -> String, with text: String) -> String? {
+      let lines = IPFEmitter.filterRules(probe, pool: pool, anonymous: { _ in "" })
+      guard lines.count == 1, lines[0].components(separatedBy: "pool/" + mark).count == 2 else { return nil }
+      return lines[0].replacingOccurrences(of: "pool/" + mark, with: text)
+    }
     if let t = tables.first {
       let entries = t.entries.flatMap(IPFEmitter.cidrs).joined(separator: ", ")
-      let lines = IPFEmitter.filterRules(probe, pool: { $0 == t.name ? mark : $0 }, anonymous: { _ in "" })
-      guard lines.count == 1, lines[0].components(separatedBy: "pool/" + mark).count == 2 else { return nil }
-      return lines[0].replacingOccurrences(of: "pool/" + mark, with: "pool=(\(entries))")
+      return written(probe, pool: { $0 == t.name ? mark : $0 }, with: "pool=(\(entries))")
     }
     let standInAddress = AddressMatch([.table(mark)])
     let m = rule.match
@@ -92,21 +96,19 @@ struct RuleRenderer {
     } else if let ps = m.destinationPort, ps.count > 1, ps.allSatisfy({ $0.op == .equal }) {
       list = "= { " + ps.map { "\($0.low)" }.joined(separator: ", ") + " }"
       probe.match.destinationPort = [RangeMatch(.equal, 1)]
-      return ipfLine(probe, replacing: "to", list: list, rule: rule)
+      return ipfLine(probe, replacing: "to", list: list)
     } else if let ps = m.sourcePort, ps.count > 1, ps.allSatisfy({ $0.op == .equal }) {
       list = "= { " + ps.map { "\($0.low)" }.joined(separator: ", ") + " }"
       probe.match.sourcePort = [RangeMatch(.equal, 1)]
-      return ipfLine(probe, replacing: "from", list: list, rule: rule)
+      return ipfLine(probe, replacing: "from", list: list)
     } else {
       return nil
     }
-    let lines = IPFEmitter.filterRules(probe, pool: { $0 == mark ? mark : $0 }, anonymous: { _ in "" })
-    guard lines.count == 1, lines[0].components(separatedBy: "pool/" + mark).count == 2 else { return nil }
-    return lines[0].replacingOccurrences(of: "pool/" + mark, with: list)
+    return written(probe, pool: { $0 }, with: list)
   }
 
   /// The probe's line with the `port = 1` after `from` or `to` replaced by the port list.
-  static func ipfLine(_ probe: Rule, replacing side: String, list: String, rule: Rule) -> String? {
+  static func ipfLine(_ probe: Rule, replacing side: String, list: String) -> String? {
     let lines = IPFEmitter.filterRules(probe, pool: { $0 }, anonymous: { _ in "" })
     guard lines.count == 1 else { return nil }
     var words = lines[0].split(separator: " ", omittingEmptySubsequences: false).map(String.init)

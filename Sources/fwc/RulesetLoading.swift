@@ -27,15 +27,16 @@ func loadRuleset(
     name: arguments.joined(separator: "+"))
 }
 
-/// Reads inputs already in memory as one ruleset (see `loadRuleset(_:language:host:defines:)`).
+/// Reads inputs already in memory as one ruleset (see `loadRuleset(_:language:host:defines:)`);
+/// `quiet` leaves the diagnostics unprinted.
 func loadRuleset(
-  inputs: [InputFile], host: HostContext, defines: [String: String] = [:], name: String
+  inputs: [InputFile], host: HostContext, defines: [String: String] = [:], name: String, quiet: Bool = false
 ) throws -> LoadedRuleset {
   var parsed: [ParsedInput] = []
   var failed = false
   for file in inputs {
     let result = try parseInput(file, host: host, defines: defines)
-    report(result.diagnostics, files: result.files)
+    if !quiet { report(result.diagnostics, files: result.files) }
     if result.hasErrors { failed = true }
     parsed.append(result)
   }
